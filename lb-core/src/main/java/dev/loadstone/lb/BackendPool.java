@@ -1,0 +1,416 @@
+package dev.loadstone.lb;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Backends and their live state. Every change (add, remove, health, admin state, weight) publishes a new
+ * immutable {@link PoolSnapshot} together with a balancer built over it, through one atomic reference;
+ * {@link #acquire(PickRequest)} reads that reference and takes no lock. Writers are serialized.
+ *
+ * <p>While a backend ramps up (slow start), the balancer is rebuilt from time to time on the pick path
+ * (at most every {@code window / 20}, lock-free: the first picker to see it due publishes a fresh one).
+ */
+public final class BackendPool {
+  private static final int RAMP_STEPS = 20;
+  private static final long MIN_RAMP_REFRESH_NANOS = 10_000_000L; // 10 ms
+
+  /** The published state: a snapshot and the balancer built over it. */
+  private static final class Current {
+    final PoolSnapshot snapshot;
+    final Balancer balancer;
+    final long refreshAtNanos; // Long.MAX_VALUE when no ramp is in progress
+
+    Current(PoolSnapshot snapshot, Balancer balancer, long refreshAtNanos) {
+      this.snapshot = snapshot;
+      this.balancer = balancer;
+      this.refreshAtNanos = refreshAtNanos;
+    }
+  }
+
+  /** Mutable per-backend bookkeeping that outlives snapshots. Guarded by the pool's monitor except inFlight. */
+  private static final class Slot {
+    Backend backend;
+    Health health;
+    AdminState adminState;
+    long drainDeadlineNanos;
+    long upSinceNanos;
+    final AtomicInteger inFlight = new AtomicInteger();
+    CompletableFuture<Void> removal; // set by removeWhenIdle
+  }
+
+  private final Ticker ticker;
+  private final Balancer.Factory balancerFactory;
+  private final long slowStartNanos;
+  private final double slowStartFloor;
+  private final List<PoolListener> listeners = new CopyOnWriteArrayList<>();
+  private final AtomicReference<Current> current = new AtomicReference<>();
+  private final Map<String, Slot> slots = new LinkedHashMap<>(); // guarded by this
+  private long version; // guarded by this
+
+  private BackendPool(Builder b) {
+    this.ticker = b.ticker;
+    this.balancerFactory = b.balancer;
+    this.slowStartNanos = b.slowStart.toNanos();
+    this.slowStartFloor = b.slowStartFloor;
+    synchronized (this) {
+      publish();
+    }
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  // ------------------------------------------------------------------ hot path
+
+  /**
+   * Picks a backend and counts the exchange in its in-flight number. Never blocks and never throws; when no
+   * backend is available the lease {@link Lease#isEmpty() is empty} and says why.
+   */
+  public Lease acquire(PickRequest request) {
+    Pick pick = pick(request);
+    if (!pick.isEmpty()) {
+      pick.state().inFlight.incrementAndGet();
+    }
+    return new Lease(this, pick);
+  }
+
+  /** Picks without taking a lease (for previews and benchmarks); prefer {@link #acquire}. */
+  public Pick pick(PickRequest request) {
+    Current c = current.get();
+    if (c.refreshAtNanos != Long.MAX_VALUE) {
+      c = refreshRampIfDue(c);
+    }
+    try {
+      Pick p = c.balancer.pick(request == null ? PickRequest.EMPTY : request);
+      return p == null ? Pick.none() : p;
+    } catch (RuntimeException e) {
+      return Pick.none("balancer failed: " + e);
+    }
+  }
+
+  void released(BackendState state) {
+    int left = state.inFlight.decrementAndGet();
+    if (left < 0) {
+      // Cannot happen through Lease (release is idempotent); repair rather than go negative.
+      state.inFlight.compareAndSet(left, 0);
+      left = 0;
+    }
+    if (left == 0) {
+      Slot s;
+      synchronized (this) {
+        s = slots.get(state.id());
+        if (s == null || s.removal == null || s.inFlight != state.inFlight || s.inFlight.get() != 0) {
+          return;
+        }
+      }
+      remove(state.id());
+    }
+  }
+
+  private Current refreshRampIfDue(Current c) {
+    long now = ticker.read();
+    if (now < c.refreshAtNanos) {
+      return c;
+    }
+    Current fresh = build(c.snapshot.version(), c.snapshot.all(), now);
+    return current.compareAndSet(c, fresh) ? fresh : current.get();
+  }
+
+  // ------------------------------------------------------------------ reads
+
+  public PoolSnapshot snapshot() {
+    return current.get().snapshot;
+  }
+
+  public Ticker ticker() {
+    return ticker;
+  }
+
+  public void addListener(PoolListener listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  public void removeListener(PoolListener listener) {
+    listeners.remove(listener);
+  }
+
+  // ------------------------------------------------------------------ changes
+
+  /** Adds a backend with the given initial health. Fails if its id (or address) is already in the pool. */
+  public void add(Backend backend, Health initialHealth) {
+    Objects.requireNonNull(backend, "backend");
+    Objects.requireNonNull(initialHealth, "initialHealth");
+    PoolSnapshot before;
+    synchronized (this) {
+      if (slots.containsKey(backend.id())) {
+        throw new IllegalArgumentException("backend id: '" + backend.id() + "' (expected: an id not already in the pool)");
+      }
+      for (Slot s : slots.values()) {
+        if (s.backend.address().equals(backend.address())) {
+          throw new IllegalArgumentException(
+              "address: '" + backend.address() + "' (expected: an address not already in the pool; backend '"
+                  + s.backend.id() + "' has it)");
+        }
+      }
+      Slot s = new Slot();
+      s.backend = backend;
+      s.health = initialHealth;
+      s.adminState = AdminState.ACTIVE;
+      s.upSinceNanos = ticker.read();
+      slots.put(backend.id(), s);
+      before = publish();
+    }
+    notifyListeners(before);
+  }
+
+  /** Adds several backends at once (one snapshot); fails without changing anything if any id repeats. */
+  public void addAll(List<Backend> backends, Health initialHealth) {
+    Map<String, Backend> seen = new LinkedHashMap<>();
+    for (Backend b : backends) {
+      if (seen.put(b.id(), b) != null) {
+        throw new IllegalArgumentException("backend id: '" + b.id() + "' (expected: unique ids; it appears twice)");
+      }
+    }
+    PoolSnapshot before;
+    synchronized (this) {
+      for (Backend b : backends) {
+        if (slots.containsKey(b.id())) {
+          throw new IllegalArgumentException("backend id: '" + b.id() + "' (expected: an id not already in the pool)");
+        }
+      }
+      long now = ticker.read();
+      for (Backend b : backends) {
+        Slot s = new Slot();
+        s.backend = b;
+        s.health = initialHealth;
+        s.adminState = AdminState.ACTIVE;
+        s.upSinceNanos = now;
+        slots.put(b.id(), s);
+      }
+      before = publish();
+    }
+    notifyListeners(before);
+  }
+
+  /** Removes a backend at once; its leases still release cleanly. Returns false if the id is unknown. */
+  public boolean remove(String id) {
+    PoolSnapshot before;
+    Slot s;
+    synchronized (this) {
+      s = slots.remove(id);
+      if (s == null) {
+        return false;
+      }
+      before = publish();
+    }
+    notifyListeners(before);
+    if (s.removal != null) {
+      s.removal.complete(null);
+    }
+    return true;
+  }
+
+  /**
+   * Drains the backend (if it is not already draining) and removes it as soon as its in-flight count is 0.
+   * The returned future completes when it is removed (by this or by {@link #remove}); callers enforce a
+   * drain timeout by calling {@link #remove} when it passes.
+   */
+  public CompletableFuture<Void> removeWhenIdle(String id, Duration drainTimeout) {
+    CompletableFuture<Void> f;
+    synchronized (this) {
+      Slot s = requireSlot(id);
+      if (s.removal == null) {
+        s.removal = new CompletableFuture<>();
+      }
+      f = s.removal;
+    }
+    drain(id, drainTimeout); // no-op when already draining
+    boolean idle;
+    synchronized (this) {
+      Slot s = slots.get(id);
+      idle = s != null && s.inFlight.get() == 0;
+    }
+    if (idle) {
+      remove(id);
+    }
+    return f;
+  }
+
+  /** Sets health; a DOWN to UP transition restarts the backend's slow-start ramp. Unknown id: exception. */
+  public void setHealth(String id, Health health) {
+    Objects.requireNonNull(health, "health");
+    PoolSnapshot before;
+    synchronized (this) {
+      Slot s = requireSlot(id);
+      if (s.health == health) {
+        return;
+      }
+      s.health = health;
+      if (health == Health.UP) {
+        s.upSinceNanos = ticker.read();
+      }
+      before = publish();
+    }
+    notifyListeners(before);
+  }
+
+  /** ACTIVE or MAINTENANCE; use {@link #drain} for DRAINING (it needs a deadline). */
+  public void setAdminState(String id, AdminState state) {
+    Objects.requireNonNull(state, "adminState");
+    if (state == AdminState.DRAINING) {
+      throw new IllegalArgumentException("adminState: DRAINING (expected: ACTIVE or MAINTENANCE; use drain(id, timeout))");
+    }
+    PoolSnapshot before;
+    synchronized (this) {
+      Slot s = requireSlot(id);
+      if (s.adminState == state) {
+        return;
+      }
+      s.adminState = state;
+      before = publish();
+    }
+    notifyListeners(before);
+  }
+
+  /** No new work; sticky clients stay until {@code now + deadline} (unless the sticky policy moves them). */
+  public void drain(String id, Duration deadline) {
+    if (deadline == null || deadline.isNegative()) {
+      throw new IllegalArgumentException("drain deadline: " + deadline + " (expected: >= 0)");
+    }
+    PoolSnapshot before;
+    synchronized (this) {
+      Slot s = requireSlot(id);
+      if (s.adminState == AdminState.DRAINING) {
+        return;
+      }
+      s.adminState = AdminState.DRAINING;
+      s.drainDeadlineNanos = ticker.read() + deadline.toNanos();
+      before = publish();
+    }
+    notifyListeners(before);
+  }
+
+  public void setWeight(String id, int weight) {
+    PoolSnapshot before;
+    synchronized (this) {
+      Slot s = requireSlot(id);
+      Backend.checkWeight(weight);
+      if (s.backend.weight() == weight) {
+        return;
+      }
+      s.backend = s.backend.withWeight(weight);
+      before = publish();
+    }
+    notifyListeners(before);
+  }
+
+  private Slot requireSlot(String id) {
+    Slot s = slots.get(id);
+    if (s == null) {
+      throw new IllegalArgumentException("backend id: '" + id + "' (expected: a backend in the pool)");
+    }
+    return s;
+  }
+
+  /** Builds and publishes a new snapshot from the slots; returns the previous one. Caller holds the monitor. */
+  private PoolSnapshot publish() {
+    List<BackendState> states = new ArrayList<>(slots.size());
+    for (Slot s : slots.values()) {
+      states.add(
+          new BackendState(
+              s.backend, s.health, s.adminState, s.drainDeadlineNanos, s.upSinceNanos, slowStartNanos,
+              slowStartFloor, s.inFlight));
+    }
+    Current prev = current.get();
+    current.set(build(++version, states, ticker.read()));
+    return prev == null ? null : prev.snapshot;
+  }
+
+  private Current build(long v, List<BackendState> states, long now) {
+    PoolSnapshot snap = new PoolSnapshot(v, ticker, states, now);
+    Balancer balancer = balancerFactory.create(snap);
+    long refreshAt = Long.MAX_VALUE;
+    if (snap.isRampingUp(now)) {
+      long step = Math.max(MIN_RAMP_REFRESH_NANOS, slowStartNanos / RAMP_STEPS);
+      refreshAt = Math.min(now + step, snap.rampEndsAtNanos());
+    }
+    return new Current(snap, balancer, refreshAt);
+  }
+
+  private void notifyListeners(PoolSnapshot before) {
+    PoolSnapshot now = snapshot();
+    for (PoolListener l : listeners) {
+      try {
+        l.onChange(before, now);
+      } catch (RuntimeException ignored) {
+        // A listener's failure must not undo or block a published change.
+      }
+    }
+  }
+
+  /** Builds a {@link BackendPool}. Each option may be set once. */
+  public static final class Builder {
+    private Ticker ticker = Ticker.system();
+    private Balancer.Factory balancer;
+    private Duration slowStart = Duration.ZERO;
+    private double slowStartFloor = 0.1;
+    private boolean tickerSet;
+    private boolean slowStartSet;
+
+    private Builder() {}
+
+    public Builder ticker(Ticker t) {
+      if (tickerSet) {
+        throw new IllegalStateException("ticker was already set");
+      }
+      ticker = Objects.requireNonNull(t, "ticker");
+      tickerSet = true;
+      return this;
+    }
+
+    public Builder balancer(Balancer.Factory factory) {
+      if (balancer != null) {
+        throw new IllegalStateException("balancer was already set");
+      }
+      balancer = Objects.requireNonNull(factory, "balancer");
+      return this;
+    }
+
+    /**
+     * Slow start: a backend that joins UP or recovers ramps its effective weight linearly from
+     * {@code floor * weight} to its weight over {@code window}. {@code Duration.ZERO} (the default) is off.
+     */
+    public Builder slowStart(Duration window, double floor) {
+      if (slowStartSet) {
+        throw new IllegalStateException("slowStart was already set");
+      }
+      if (window == null || window.isNegative()) {
+        throw new IllegalArgumentException("slowStart window: " + window + " (expected: >= 0)");
+      }
+      if (!(floor > 0.0 && floor <= 1.0)) {
+        throw new IllegalArgumentException("slowStart floor: " + floor + " (expected: 0 < floor <= 1)");
+      }
+      slowStart = window;
+      slowStartFloor = floor;
+      slowStartSet = true;
+      return this;
+    }
+
+    public BackendPool build() {
+      if (balancer == null) {
+        throw new IllegalStateException("balancer: not set (expected: e.g. Balancers.roundRobin())");
+      }
+      return new BackendPool(this);
+    }
+  }
+}

@@ -1,0 +1,7 @@
+package dev.loadstone.lb;
+
+/** Whether a backend passes its health checks. */
+public enum Health {
+  UP,
+  DOWN
+}

@@ -1,0 +1,42 @@
+package dev.loadstone.session;
+
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Where sessions live: the asynchronous SPI every store implements (Redis, token, in-memory). Stages fail
+ * with {@link SessionStoreUnavailableException} when the backing service cannot be reached in time; they
+ * never leave a session half-written. {@link BlockingSessionStore} is the thin blocking facade.
+ */
+public interface SessionStore extends AutoCloseable {
+
+  /** A new session with a fresh id. It is stored by its first {@link #save}. */
+  CompletionStage<Session> create();
+
+  /**
+   * Loads the session the client presented ({@code handle} is the cookie value: the session id for
+   * server-side stores, the token for token stores). Completes empty for an absent, expired, malformed or
+   * oversized handle; a malformed one never touches the backing service.
+   */
+  CompletionStage<Optional<Session>> load(String handle);
+
+  /**
+   * Writes what changed since load (set, removed, and mutated attributes; the throttled last-access touch;
+   * nothing at all when nothing changed). Completes with the handle the client must present from now on
+   * (the session id, or the new token for token stores), which the caller sends back only if it differs
+   * from what the client sent. Never resurrects a session deleted in the meantime.
+   */
+  CompletionStage<String> save(Session session);
+
+  /** Deletes (invalidates) the session; completes normally when it was already gone. */
+  CompletionStage<Void> delete(String id);
+
+  /**
+   * Gives the session a new id (session fixation defence) and returns it updated; the old id keeps
+   * answering for a short grace period where the store supports it, so parallel requests still find it.
+   */
+  CompletionStage<Session> changeId(Session session);
+
+  @Override
+  default void close() {}
+}
