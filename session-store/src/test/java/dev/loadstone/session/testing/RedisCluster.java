@@ -16,7 +16,7 @@ public final class RedisCluster implements AutoCloseable {
   private final List<RedisServerProcess> nodes;
 
   private RedisCluster(List<RedisServerProcess> nodes) {
-    this.nodes = nodes;
+    this.nodes = new java.util.concurrent.CopyOnWriteArrayList<>(nodes);
   }
 
   public static RedisCluster start() {
@@ -80,6 +80,43 @@ public final class RedisCluster implements AutoCloseable {
       }
     }
     throw new IllegalStateException("no node serves slot " + slot);
+  }
+
+  /**
+   * Starts a fourth node and adds it as a replica of {@code master}; returns once the replica is in sync, so a
+   * {@code CLUSTER FAILOVER} on it can promote it.
+   */
+  public RedisServerProcess addReplicaOf(RedisServerProcess master) {
+    int bus = RedisServerProcess.freePort();
+    RedisServerProcess replica = RedisServerProcess.start(List.of("--cluster-enabled", "yes", "--cluster-config-file",
+        "nodes.conf", "--cluster-port", Integer.toString(bus), "--cluster-node-timeout", "5000"));
+    nodes.add(replica);
+    String masterId = String.valueOf(master.call("CLUSTER", "MYID"));
+    try {
+      Path log = replica.dir().resolve("add-node.log");
+      Process p = new ProcessBuilder("redis-cli", "--cluster", "add-node", "127.0.0.1:" + replica.port(),
+          "127.0.0.1:" + master.port(), "--cluster-slave", "--cluster-master-id", masterId)
+          .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        p.destroyForcibly();
+        throw new IllegalStateException("redis-cli --cluster add-node failed: " + Files.readString(log));
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      String info = String.valueOf(replica.call("INFO", "replication"));
+      if (info.contains("master_link_status:up")) {
+        awaitOk();
+        return replica;
+      }
+      RedisServerProcess.waitMillis(100);
+    }
+    throw new IllegalStateException("replica on port " + replica.port() + " did not sync within 30 s");
   }
 
   /** Waits (bounded) until every running node reports cluster_state:ok. */
