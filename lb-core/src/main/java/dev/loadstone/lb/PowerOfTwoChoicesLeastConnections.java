@@ -57,6 +57,17 @@ final class PowerOfTwoChoicesLeastConnections implements Balancer {
       return lowestOfAll(request, table.sample(rng));
     }
     boolean exclusions = request.hasExclusions();
+    if (choices == 2 && !exclusions) { // the hot path, kept small
+      int a = table.sample(rng);
+      int b = table.sample(rng);
+      for (int attempt = 0; b == a && attempt < REDRAWS; attempt++) {
+        b = table.sample(rng);
+      }
+      if (b == a) {
+        b = a + 1 == n ? 0 : a + 1;
+      }
+      return picks[inFlight[b].get() * inverseWeight[b] < inFlight[a].get() * inverseWeight[a] ? b : a];
+    }
     if (choices == 2) {
       int a = draw(rng, request, exclusions, -1, -1);
       if (a < 0) {
