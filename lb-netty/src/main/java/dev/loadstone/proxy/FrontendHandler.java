@@ -224,6 +224,25 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       respondError(413, "the request body of " + contentLength + " bytes is larger than the limit of " + max + " bytes", true);
       return;
     }
+    // Whatever of the body arrived with the head is checked before anything goes to a backend.
+    long queued = 0;
+    for (HttpObject o : inbound) {
+      if (o instanceof HttpRequest) {
+        break;
+      }
+      if (o.decoderResult().isFailure()) {
+        respondError(400, "malformed request body: " + oneLine(o.decoderResult().cause().getMessage()), true);
+        return;
+      }
+      queued += ((HttpContent) o).content().readableBytes();
+      if (max > 0 && queued > max) {
+        respondError(413, "the request body is larger than the limit of " + max + " bytes", true);
+        return;
+      }
+      if (o instanceof LastHttpContent) {
+        break;
+      }
+    }
     boolean expectContinue = false;
     String expect = req.headers().get(HttpHeaderNames.EXPECT);
     if (expect != null) {

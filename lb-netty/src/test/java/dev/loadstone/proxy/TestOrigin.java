@@ -59,6 +59,7 @@ final class TestOrigin implements AutoCloseable {
   final ConcurrentLinkedQueue<Seen> seen = new ConcurrentLinkedQueue<>();
   private final EventLoopGroup group;
   private final Channel server;
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
   private final ChannelGroup children = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
 
   /** A request as the origin received it. */
@@ -104,6 +105,9 @@ final class TestOrigin implements AutoCloseable {
 
   @Override
   public void close() {
+    if (closed.getAndSet(true)) {
+      return;
+    }
     server.close().syncUninterruptibly();
     children.close().awaitUninterruptibly();
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
