@@ -126,6 +126,7 @@ final class TestOrigin implements AutoCloseable {
         if (path.equals("/ws")) {
           ctx.pipeline().addLast(new HttpObjectAggregator(65536));
           ctx.pipeline().addLast(new WebSocketServerProtocolHandler("/ws"));
+          ctx.pipeline().addLast(new io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator(1 << 20));
           ctx.pipeline().addLast(new WsEcho());
           ctx.pipeline().remove(this);
           ctx.fireChannelRead(io.netty.util.ReferenceCountUtil.retain(msg));
