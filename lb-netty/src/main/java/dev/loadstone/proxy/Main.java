@@ -192,7 +192,9 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      org.slf4j.LoggerFactory.getLogger(Main.class).info("lb-proxy stopping: finishing in-flight requests (up to 10s)");
       server.shutdownGracefully(java.time.Duration.ofSeconds(10)).join();
+      org.slf4j.LoggerFactory.getLogger(Main.class).info("lb-proxy stopped");
       stopped.countDown();
     }, "lb-proxy-shutdown-hook"));
     stopped.await();
