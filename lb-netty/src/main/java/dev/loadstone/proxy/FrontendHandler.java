@@ -158,6 +158,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private void process() {
     while (!closing && !tunnelled) {
       if (ex == null) {
+        if (responseWriteInFlight) {
+          break; // the next pipelined request waits until the previous response was written
+        }
         HttpObject o = inbound.poll();
         if (o == null) {
           break;
@@ -440,6 +443,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         return;
       }
       backendCh = cf.channel();
+      if (!request.headers().contains(HttpHeaderNames.HOST)) {
+        request.headers().set(HttpHeaderNames.HOST, backend.address()); // an HTTP/1.0 client sent none
+      }
       backendHandler = (BackendHandler) backendCh.pipeline().get(BackendConnections.HANDLER);
       backendHandler.attach(this);
       Channel ch = backendCh;

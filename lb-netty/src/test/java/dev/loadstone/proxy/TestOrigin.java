@@ -99,6 +99,11 @@ final class TestOrigin implements AutoCloseable {
     return ((java.net.InetSocketAddress) server.localAddress()).getPort();
   }
 
+  /** Connections currently open to this origin. */
+  int openConnections() {
+    return children.size();
+  }
+
   String address() {
     return "127.0.0.1:" + port();
   }
