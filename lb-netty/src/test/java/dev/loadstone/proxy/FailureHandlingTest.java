@@ -22,6 +22,11 @@ class FailureHandlingTest {
   @AfterEach
   void stop() throws Exception {
     if (proxy != null) {
+    if (proxy != null) {
+      // Every attempt, successful or not, gave its lease back.
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+          .until(() -> proxy.pool().snapshot().all().stream().allMatch(b -> b.inFlight() == 0));
+    }
       proxy.close();
     }
     for (AutoCloseable c : closeables) {

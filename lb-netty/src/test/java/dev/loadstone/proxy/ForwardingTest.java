@@ -32,6 +32,11 @@ class ForwardingTest {
 
   @AfterEach
   void stop() {
+    if (proxy != null) {
+      // Every attempt, successful or not, gave its lease back.
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+          .until(() -> proxy.pool().snapshot().all().stream().allMatch(b -> b.inFlight() == 0));
+    }
     proxy.close();
     origins.forEach(TestOrigin::close);
   }
