@@ -59,6 +59,7 @@ public final class ProxyServer implements AutoCloseable {
   private final ProxyContext context;
   private final boolean epoll;
   private final DnsAddressResolverGroup resolver;
+  private final Class<? extends ServerSocketChannel> serverChannelType;
   private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
   private ProxyServer(Builder b) {
@@ -71,7 +72,9 @@ public final class ProxyServer implements AutoCloseable {
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     Class<? extends ServerSocketChannel> serverClass = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     Class<? extends SocketChannel> clientClass = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
-    this.group = new MultiThreadIoEventLoopGroup(b.threads, io);
+    this.serverChannelType = serverClass;
+    int threads = b.threads > 0 ? b.threads : Runtime.getRuntime().availableProcessors();
+    this.group = new MultiThreadIoEventLoopGroup(threads, io);
     // Backend names are resolved without blocking the event loop (IP literals and /etc/hosts need no query).
     this.resolver =
         new DnsAddressResolverGroup(
@@ -131,6 +134,19 @@ public final class ProxyServer implements AutoCloseable {
 
   public ProxyConfig config() {
     return config;
+  }
+
+  /**
+   * The event loop group serving the proxy, for servers that should share it (e.g. the admin API); bind
+   * them with {@link #serverChannelType()}. Do not shut it down: {@link #close()} does.
+   */
+  public EventLoopGroup eventLoopGroup() {
+    return group;
+  }
+
+  /** The server channel class matching {@link #eventLoopGroup()} (epoll or NIO). */
+  public Class<? extends ServerSocketChannel> serverChannelType() {
+    return serverChannelType;
   }
 
   /** Whether the native epoll transport is in use. */
@@ -239,7 +255,7 @@ public final class ProxyServer implements AutoCloseable {
       return this;
     }
 
-    /** Event loop threads; 0 (the default) means Netty's default (2 x cores). */
+    /** Event loop threads; 0 (the default) means one per available processor, like HAProxy's nbthread. */
     public Builder eventLoopThreads(int n) {
       if (n < 0) {
         throw new IllegalArgumentException("eventLoopThreads: " + n + " (expected: >= 0)");
