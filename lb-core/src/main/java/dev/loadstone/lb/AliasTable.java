@@ -81,11 +81,10 @@ final class AliasTable {
   int sample(RandomGenerator random) {
     long r = random.nextLong();
     int i = column(r, n);
-    if (threshold == null) {
+    if (threshold == null || (r & 0xffffffffL) < threshold[i]) {
       return i;
     }
-    int other = alias[i];
-    return (r & 0xffffffffL) < threshold[i] ? i : other; // a select, not a branch: the coin is unpredictable
+    return alias[i];
   }
 
   /** Column {@code floor(high32(r) * n / 2^32)}: uniform over 0..n-1 for a uniform r. */
