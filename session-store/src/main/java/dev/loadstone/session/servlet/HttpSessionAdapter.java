@@ -115,11 +115,11 @@ final class HttpSessionAdapter implements HttpSession {
       removeAttribute(name);
       return;
     }
+    Object old = session.getAttribute(name);
+    session.setAttribute(name, value); // first: a value the store's codec cannot write fails here, unbound
     if (value instanceof HttpSessionBindingListener bound) {
       bound.valueBound(new HttpSessionBindingEvent(this, name, value));
     }
-    Object old = session.getAttribute(name);
-    session.setAttribute(name, value);
     if (old != null && old != value && old instanceof HttpSessionBindingListener unbound) {
       unbound.valueUnbound(new HttpSessionBindingEvent(this, name, old));
     }

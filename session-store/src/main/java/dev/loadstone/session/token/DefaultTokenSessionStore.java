@@ -92,7 +92,7 @@ final class DefaultTokenSessionStore implements TokenSessionStore {
   public CompletionStage<Session> create() {
     Instant now = clock.instant();
     return CompletableFuture.completedFuture(
-        new TokenSession(clock, newId(), now, now, idleTimeout, absoluteTimeout, true));
+        new TokenSession(clock, codec, newId(), now, now, idleTimeout, absoluteTimeout, true));
   }
 
   private String newId() {
@@ -160,7 +160,7 @@ final class DefaultTokenSessionStore implements TokenSessionStore {
   }
 
   private TokenSession toSession(TokenPayload payload, String handle, Session spilled) {
-    TokenSession session = new TokenSession(clock, payload.id, payload.created, payload.lastAccessed,
+    TokenSession session = new TokenSession(clock, codec, payload.id, payload.created, payload.lastAccessed,
         payload.idleTimeout, payload.absoluteTimeout, false);
     for (Map.Entry<String, byte[]> e : payload.attributes.entrySet()) {
       try {

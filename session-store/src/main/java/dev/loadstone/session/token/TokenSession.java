@@ -1,6 +1,7 @@
 package dev.loadstone.session.token;
 
 import dev.loadstone.session.Session;
+import dev.loadstone.session.SessionCodec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,6 +20,7 @@ import java.util.Set;
  */
 final class TokenSession implements Session {
   private final Clock clock;
+  private final SessionCodec codec;
   private String id;
   private final Instant created;
   private Instant lastAccessed;
@@ -42,9 +44,10 @@ final class TokenSession implements Session {
   /** The spill store's session holding this session's data, when the data did not fit in a cookie. */
   private Session spilled;
 
-  TokenSession(Clock clock, String id, Instant created, Instant lastAccessed, Duration idleTimeout, Duration absoluteTimeout,
+  TokenSession(Clock clock, SessionCodec codec, String id, Instant created, Instant lastAccessed, Duration idleTimeout, Duration absoluteTimeout,
       boolean isNew) {
     this.clock = clock;
+    this.codec = codec;
     this.id = id;
     this.created = created;
     this.lastAccessed = lastAccessed;
@@ -111,6 +114,7 @@ final class TokenSession implements Session {
       removeAttribute(name);
       return;
     }
+    codec.encode(value); // fail fast on a value the codec cannot write (encoded again at save: it may change)
     attributes.put(name, value);
     handedOut.add(name);
     changed = true;

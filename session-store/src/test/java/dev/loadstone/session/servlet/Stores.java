@@ -1,0 +1,45 @@
+package dev.loadstone.session.servlet;
+
+import dev.loadstone.session.InMemorySessionStore;
+import dev.loadstone.session.JsonSessionCodec;
+import dev.loadstone.session.SessionCodec;
+import dev.loadstone.session.SessionFactory;
+import dev.loadstone.session.SessionStore;
+import dev.loadstone.session.testing.RedisServerProcess;
+import dev.loadstone.session.token.KeyRing;
+import dev.loadstone.session.token.RevocationList;
+import dev.loadstone.session.token.TokenSessionStore;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/** The stores the container suites run with. */
+final class Stores {
+  private Stores() {}
+
+  /** The codec of every store here: JSON, with the binding-listener value of the sample servlet registered. */
+  static SessionCodec codec() {
+    return JsonSessionCodec.builder().register("recording", CountingServlet.Recording.class).build();
+  }
+
+  static SessionStore inMemory(Clock clock) {
+    return InMemorySessionStore.builder()
+        .sessions(SessionFactory.builder().clock(clock).codec(codec()).build())
+        .build();
+  }
+
+  /** Signed tokens with a revocation list in a real redis-server (started here, closed via resources). */
+  static SessionStore tokens(List<AutoCloseable> resources, Clock clock) {
+    RedisServerProcess redis = RedisServerProcess.start();
+    resources.add(redis);
+    RevocationList revocations = RevocationList.redis(redis.uri(), Duration.ofSeconds(2));
+    resources.add(0, revocations);
+    return TokenSessionStore.builder()
+        .keyRing(KeyRing.generate("it", new SecureRandom()))
+        .revocationList(revocations)
+        .clock(clock)
+        .codec(codec())
+        .build();
+  }
+}
