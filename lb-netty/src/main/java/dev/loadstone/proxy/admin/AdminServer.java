@@ -23,6 +23,8 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -60,7 +62,7 @@ public final class AdminServer implements AutoCloseable {
     return new Builder(admin, metrics);
   }
 
-  /** Binds the admin address; throws if it is taken. */
+  /** Binds the admin address; throws {@link UncheckedIOException} if it cannot (e.g. it is taken). */
   public synchronized AdminServer start() throws InterruptedException {
     if (channel != null) {
       return this;
@@ -80,11 +82,15 @@ public final class AdminServer implements AutoCloseable {
         });
     try {
       channel = b.bind(address).sync().channel();
-    } catch (RuntimeException | InterruptedException e) {
+    } catch (Exception e) { // bind failures arrive as (sneaky) checked exceptions
       if (ownsGroup) {
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       }
-      throw e;
+      if (e instanceof InterruptedException) {
+        throw (InterruptedException) e;
+      }
+      throw new UncheckedIOException("admin " + address.getHostString() + ":" + address.getPort() + ": cannot bind ("
+          + e.getMessage() + ")", e instanceof IOException ? (IOException) e : new IOException(e));
     }
     sampler = channel.eventLoop().scheduleAtFixedRate(metrics::sample, 0, 1, TimeUnit.SECONDS);
     log.info("admin API, /metrics and status page on http://{}/{}", hostPort(localAddress()),

@@ -33,9 +33,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-@ExtendWith(LeakReportGuard.class)
 class AdminServerIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String TOKEN = "s3cret-admin-token-0123456789";
