@@ -1,0 +1,106 @@
+package dev.loadstone.proxy;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The last handler of a backend connection. While the connection serves an exchange it hands every
+ * response object to that exchange's {@link Sink}; while it is parked in the pool, any byte from the
+ * backend or its close removes it from the pool (a response nobody asked for means the connection is
+ * no longer in a clean state).
+ */
+final class BackendHandler extends ChannelInboundHandlerAdapter {
+  /** Receives what the backend sends for the exchange that holds the connection. */
+  interface Sink {
+    void onBackendMessage(HttpObject msg);
+
+    void onBackendReadComplete();
+
+    void onBackendClosed();
+
+    void onBackendException(Throwable cause);
+  }
+
+  private Sink sink;
+  private BackendConnections parkedIn;
+  private String parkedKey;
+  private ScheduledFuture<?> idleTimer;
+
+  void attach(Sink s) {
+    unpark();
+    this.sink = s;
+  }
+
+  void detach() {
+    this.sink = null;
+  }
+
+  boolean isParked() {
+    return parkedIn != null;
+  }
+
+  void park(ChannelHandlerContext ctx, BackendConnections pool, String key, long idleTimeoutNanos) {
+    sink = null;
+    parkedIn = pool;
+    parkedKey = key;
+    idleTimer = ctx.executor().schedule(() -> {
+      idleTimer = null;
+      ctx.close();
+    }, idleTimeoutNanos, TimeUnit.NANOSECONDS);
+    ctx.read(); // notice a close (or stray bytes) while idle
+  }
+
+  private void unpark() {
+    parkedIn = null;
+    parkedKey = null;
+    if (idleTimer != null) {
+      idleTimer.cancel(false);
+      idleTimer = null;
+    }
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    Sink s = sink;
+    if (s == null || !(msg instanceof HttpObject)) {
+      ReferenceCountUtil.release(msg);
+      ctx.close();
+      return;
+    }
+    s.onBackendMessage((HttpObject) msg);
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    Sink s = sink;
+    if (s != null) {
+      s.onBackendReadComplete();
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (parkedIn != null) {
+      parkedIn.evict(parkedKey, ctx.channel());
+      unpark();
+    }
+    Sink s = sink;
+    sink = null;
+    if (s != null) {
+      s.onBackendClosed();
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    Sink s = sink;
+    if (s != null) {
+      s.onBackendException(cause);
+    }
+    ctx.close();
+  }
+}

@@ -1,0 +1,487 @@
+package dev.loadstone.proxy;
+
+import dev.loadstone.health.HealthCheckSettings;
+import dev.loadstone.lb.Backend;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The proxy's settings, immutable. Build one with {@link #builder()}, or read a YAML file with {@link
+ * #load(Path)} (the keys are the long flag names, e.g. {@code connect-timeout: 2s}; see
+ * {@code examples/proxy.yaml}).
+ */
+public final class ProxyConfig {
+  public static final String DEFAULT_LISTEN = "127.0.0.1:8080";
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
+  public static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+  public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_POOL_IDLE_TIMEOUT = Duration.ofSeconds(30);
+  public static final int DEFAULT_RETRIES = 2;
+  public static final int DEFAULT_POOL_MAX_IDLE = 64;
+  public static final int DEFAULT_MAX_REQUEST_LINE = 8 * 1024;
+  public static final int DEFAULT_MAX_HEADER_SIZE = 16 * 1024;
+  public static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(1);
+  public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
+
+  private final InetSocketAddress listen;
+  private final InetSocketAddress admin;
+  private final List<Backend> backends;
+  private final Algorithm algorithm;
+  private final String hashKey;
+  private final String stickyCookie;
+  private final Map<String, byte[]> stickyKeys;
+  private final Duration stickyMaxAge;
+  private final Duration connectTimeout;
+  private final Duration responseTimeout;
+  private final Duration idleTimeout;
+  private final Duration headerTimeout;
+  private final int retries;
+  private final long maxBodySize;
+  private final List<String> trustedProxies;
+  private final int poolMaxIdle;
+  private final Duration poolIdleTimeout;
+  private final int maxRequestLine;
+  private final int maxHeaderSize;
+  private final HealthCheckSettings health;
+  private final Duration slowStart;
+  private final Duration drainTimeout;
+  private final Duration shutdownTimeout;
+  private final Path adminTokenFile;
+
+  private ProxyConfig(Builder b) {
+    this.listen = b.listen;
+    this.admin = b.admin;
+    this.backends = List.copyOf(b.backends);
+    this.algorithm = b.algorithm;
+    this.hashKey = b.hashKey;
+    this.stickyCookie = b.stickyCookie;
+    Map<String, byte[]> keys = new LinkedHashMap<>();
+    b.stickyKeys.forEach((k, v) -> keys.put(k, v.clone()));
+    this.stickyKeys = Collections.unmodifiableMap(keys);
+    this.stickyMaxAge = b.stickyMaxAge;
+    this.connectTimeout = b.connectTimeout;
+    this.responseTimeout = b.responseTimeout;
+    this.idleTimeout = b.idleTimeout;
+    this.headerTimeout = b.headerTimeout;
+    this.retries = b.retries;
+    this.maxBodySize = b.maxBodySize;
+    this.trustedProxies = List.copyOf(b.trustedProxies);
+    this.poolMaxIdle = b.poolMaxIdle;
+    this.poolIdleTimeout = b.poolIdleTimeout;
+    this.maxRequestLine = b.maxRequestLine;
+    this.maxHeaderSize = b.maxHeaderSize;
+    this.health = b.health;
+    this.slowStart = b.slowStart;
+    this.drainTimeout = b.drainTimeout;
+    this.shutdownTimeout = b.shutdownTimeout;
+    this.adminTokenFile = b.adminTokenFile;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Reads a YAML config file. Unknown keys, wrong types and bad values are errors whose message names
+   * the key and the file ({@link ConfigException}).
+   */
+  public static ProxyConfig load(Path file) {
+    return ConfigFile.read(file).toConfig();
+  }
+
+  public InetSocketAddress listen() {
+    return listen;
+  }
+
+  /** The admin server's address, or null when none was configured (the admin server is not part of this class). */
+  public InetSocketAddress admin() {
+    return admin;
+  }
+
+  public List<Backend> backends() {
+    return backends;
+  }
+
+  public Algorithm algorithm() {
+    return algorithm;
+  }
+
+  /** {@code header:NAME}, {@code cookie:NAME}, {@code client-ip}, {@code path}, or null. */
+  public String hashKey() {
+    return hashKey;
+  }
+
+  /** The sticky cookie's name, or null when sticky sessions are off. */
+  public String stickyCookie() {
+    return stickyCookie;
+  }
+
+  /** Cookie signing keys by key id, the first signs; empty means a random key is generated at start. */
+  public Map<String, byte[]> stickyKeys() {
+    Map<String, byte[]> copy = new LinkedHashMap<>();
+    stickyKeys.forEach((k, v) -> copy.put(k, v.clone()));
+    return copy;
+  }
+
+  /** How long a sticky cookie stays valid; {@link Duration#ZERO} means a browser-session cookie. */
+  public Duration stickyMaxAge() {
+    return stickyMaxAge;
+  }
+
+  public Duration connectTimeout() {
+    return connectTimeout;
+  }
+
+  public Duration responseTimeout() {
+    return responseTimeout;
+  }
+
+  public Duration idleTimeout() {
+    return idleTimeout;
+  }
+
+  public Duration headerTimeout() {
+    return headerTimeout;
+  }
+
+  public int retries() {
+    return retries;
+  }
+
+  /** Largest request body in bytes; 0 means unlimited. */
+  public long maxBodySize() {
+    return maxBodySize;
+  }
+
+  public List<String> trustedProxies() {
+    return trustedProxies;
+  }
+
+  /** Idle keep-alive connections kept per backend per event loop. */
+  public int poolMaxIdle() {
+    return poolMaxIdle;
+  }
+
+  /** How long an idle pooled backend connection is kept before it is closed. */
+  public Duration poolIdleTimeout() {
+    return poolIdleTimeout;
+  }
+
+  public int maxRequestLine() {
+    return maxRequestLine;
+  }
+
+  public int maxHeaderSize() {
+    return maxHeaderSize;
+  }
+
+  /** Active and passive health checking (default: TCP connect checks, or HTTP when a health path is set). */
+  public HealthCheckSettings health() {
+    return health;
+  }
+
+  /** The slow-start window of a backend that comes UP (default 0 = off). */
+  public Duration slowStart() {
+    return slowStart;
+  }
+
+  /** How long a drained or deleted backend may keep in-flight exchanges before it is removed (default 30 s). */
+  public Duration drainTimeout() {
+    return drainTimeout;
+  }
+
+  /** How long in-flight exchanges may take to finish after SIGTERM (default 30 s). */
+  public Duration shutdownTimeout() {
+    return shutdownTimeout;
+  }
+
+  /** A file holding the admin API's bearer token, or null (then {@code LOADSTONE_ADMIN_TOKEN}, if set, is used). */
+  public Path adminTokenFile() {
+    return adminTokenFile;
+  }
+
+  @Override
+  public String toString() {
+    return "ProxyConfig(listen=" + listen + ", backends=" + backends + ", algorithm=" + algorithm.flagName() + ")";
+  }
+
+  /** Each option may be set once; {@link #build()} checks the combination. */
+  public static final class Builder {
+    private InetSocketAddress listen;
+    private InetSocketAddress admin;
+    private final List<Backend> backends = new ArrayList<>();
+    private Algorithm algorithm;
+    private String hashKey;
+    private String stickyCookie;
+    private final Map<String, byte[]> stickyKeys = new LinkedHashMap<>();
+    private Duration stickyMaxAge;
+    private Duration connectTimeout;
+    private Duration responseTimeout;
+    private Duration idleTimeout;
+    private Duration headerTimeout;
+    private Integer retries;
+    private Long maxBodySize;
+    private List<String> trustedProxies;
+    private Integer poolMaxIdle;
+    private Duration poolIdleTimeout;
+    private Integer maxRequestLine;
+    private Integer maxHeaderSize;
+    private HealthCheckSettings health;
+    private Duration slowStart;
+    private Duration drainTimeout;
+    private Duration shutdownTimeout;
+    private Path adminTokenFile;
+
+    private Builder() {}
+
+    private static void once(Object current, String name) {
+      if (current != null) {
+        throw new IllegalStateException(name + " was already set");
+      }
+    }
+
+    private static Duration positive(String name, Duration d) {
+      Objects.requireNonNull(d, name);
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(name + ": " + Durations.format(d) + " (expected: > 0)");
+      }
+      return d;
+    }
+
+    public Builder listen(InetSocketAddress address) {
+      once(listen, "listen");
+      listen = Objects.requireNonNull(address, "listen");
+      return this;
+    }
+
+    public Builder listen(String hostPort) {
+      return listen(Addresses.parse("listen", hostPort));
+    }
+
+    public Builder admin(InetSocketAddress address) {
+      once(admin, "admin");
+      admin = Objects.requireNonNull(address, "admin");
+      return this;
+    }
+
+    public Builder addBackend(Backend backend) {
+      backends.add(Objects.requireNonNull(backend, "backend"));
+      return this;
+    }
+
+    /** {@code host:port}, optionally followed by {@code ,weight=N} and {@code ,id=NAME}. */
+    public Builder addBackend(String spec) {
+      return addBackend(BackendSpec.parse(spec));
+    }
+
+    public Builder algorithm(Algorithm a) {
+      once(algorithm, "algorithm");
+      algorithm = Objects.requireNonNull(a, "algorithm");
+      return this;
+    }
+
+    public Builder hashKey(String spec) {
+      once(hashKey, "hash-key");
+      hashKey = HashKey.parse(spec).toString();
+      return this;
+    }
+
+    public Builder stickyCookie(String name) {
+      once(stickyCookie, "sticky-cookie");
+      if (name == null || name.isEmpty() || !name.chars().allMatch(c -> c > 0x20 && c < 0x7f && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0)) {
+        throw new IllegalArgumentException("sticky-cookie: '" + name + "' (expected: a cookie name token, e.g. LB_STICKY)");
+      }
+      stickyCookie = name;
+      return this;
+    }
+
+    /** Adds a cookie signing key; the first one added signs new cookies. At least 32 bytes. */
+    public Builder addStickyKey(String keyId, byte[] secret) {
+      if (keyId == null || keyId.isEmpty()) {
+        throw new IllegalArgumentException("sticky key id: '" + keyId + "' (expected: a non-empty id)");
+      }
+      if (secret == null || secret.length < 32) {
+        throw new IllegalArgumentException(
+            "sticky key '" + keyId + "': " + (secret == null ? 0 : secret.length) + " bytes (expected: at least 32)");
+      }
+      if (stickyKeys.putIfAbsent(keyId, secret.clone()) != null) {
+        throw new IllegalArgumentException("sticky key id: '" + keyId + "' (expected: unique ids; it appears twice)");
+      }
+      return this;
+    }
+
+    public Builder stickyMaxAge(Duration d) {
+      once(stickyMaxAge, "sticky-max-age");
+      Objects.requireNonNull(d, "sticky-max-age");
+      if (d.isNegative()) {
+        throw new IllegalArgumentException("sticky-max-age: " + d + " (expected: >= 0)");
+      }
+      stickyMaxAge = d;
+      return this;
+    }
+
+    public Builder connectTimeout(Duration d) {
+      once(connectTimeout, "connect-timeout");
+      connectTimeout = positive("connect-timeout", d);
+      return this;
+    }
+
+    public Builder responseTimeout(Duration d) {
+      once(responseTimeout, "response-timeout");
+      responseTimeout = positive("response-timeout", d);
+      return this;
+    }
+
+    public Builder idleTimeout(Duration d) {
+      once(idleTimeout, "idle-timeout");
+      idleTimeout = positive("idle-timeout", d);
+      return this;
+    }
+
+    public Builder headerTimeout(Duration d) {
+      once(headerTimeout, "header-timeout");
+      headerTimeout = positive("header-timeout", d);
+      return this;
+    }
+
+    public Builder retries(int n) {
+      once(retries, "retries");
+      if (n < 0 || n > 100) {
+        throw new IllegalArgumentException("retries: " + n + " (expected: 0..100)");
+      }
+      retries = n;
+      return this;
+    }
+
+    public Builder maxBodySize(long bytes) {
+      once(maxBodySize, "max-body-size");
+      if (bytes < 0) {
+        throw new IllegalArgumentException("max-body-size: " + bytes + " (expected: >= 0, 0 = unlimited)");
+      }
+      maxBodySize = bytes;
+      return this;
+    }
+
+    public Builder trustedProxies(List<String> cidrs) {
+      once(trustedProxies, "trusted-proxy");
+      for (String c : cidrs) {
+        Cidr.parse(c);
+      }
+      trustedProxies = List.copyOf(cidrs);
+      return this;
+    }
+
+    public Builder poolMaxIdle(int n) {
+      once(poolMaxIdle, "pool-max-idle");
+      if (n < 0 || n > 10_000) {
+        throw new IllegalArgumentException("pool-max-idle: " + n + " (expected: 0..10000)");
+      }
+      poolMaxIdle = n;
+      return this;
+    }
+
+    public Builder poolIdleTimeout(Duration d) {
+      once(poolIdleTimeout, "pool-idle-timeout");
+      poolIdleTimeout = positive("pool-idle-timeout", d);
+      return this;
+    }
+
+    public Builder maxRequestLine(int bytes) {
+      once(maxRequestLine, "max-request-line");
+      if (bytes < 256 || bytes > 1 << 20) {
+        throw new IllegalArgumentException("max-request-line: " + bytes + " (expected: 256..1048576)");
+      }
+      maxRequestLine = bytes;
+      return this;
+    }
+
+    public Builder maxHeaderSize(int bytes) {
+      once(maxHeaderSize, "max-header-size");
+      if (bytes < 256 || bytes > 1 << 20) {
+        throw new IllegalArgumentException("max-header-size: " + bytes + " (expected: 256..1048576)");
+      }
+      maxHeaderSize = bytes;
+      return this;
+    }
+
+    public Builder health(HealthCheckSettings settings) {
+      once(health, "health");
+      health = Objects.requireNonNull(settings, "health");
+      return this;
+    }
+
+    public Builder slowStart(Duration d) {
+      once(slowStart, "slow-start");
+      Objects.requireNonNull(d, "slow-start");
+      if (d.isNegative()) {
+        throw new IllegalArgumentException("slow-start: " + Durations.format(d) + " (expected: >= 0)");
+      }
+      slowStart = d;
+      return this;
+    }
+
+    public Builder drainTimeout(Duration d) {
+      once(drainTimeout, "drain-timeout");
+      drainTimeout = positive("drain-timeout", d);
+      return this;
+    }
+
+    public Builder shutdownTimeout(Duration d) {
+      once(shutdownTimeout, "shutdown-timeout");
+      shutdownTimeout = positive("shutdown-timeout", d);
+      return this;
+    }
+
+    public Builder adminTokenFile(Path file) {
+      once(adminTokenFile, "admin-token-file");
+      adminTokenFile = Objects.requireNonNull(file, "admin-token-file");
+      return this;
+    }
+
+    public ProxyConfig build() {
+      if (listen == null) {
+        listen = Addresses.parse("listen", DEFAULT_LISTEN);
+      }
+      if (backends.isEmpty()) {
+        throw new IllegalArgumentException("backends: none (expected: at least one --backend host:port)");
+      }
+      if (algorithm == null) {
+        algorithm = hashKey != null ? Algorithm.CONSISTENT_HASH : Algorithm.ROUND_ROBIN;
+      }
+      if (algorithm == Algorithm.CONSISTENT_HASH && hashKey == null) {
+        throw new IllegalArgumentException(
+            "hash-key: not set (expected: header:NAME, cookie:NAME, client-ip or path with --algorithm consistent-hash)");
+      }
+      if (algorithm != Algorithm.CONSISTENT_HASH && hashKey != null) {
+        throw new IllegalArgumentException(
+            "hash-key: '" + hashKey + "' (expected: only with --algorithm consistent-hash, not " + algorithm.flagName() + ")");
+      }
+      stickyMaxAge = stickyMaxAge == null ? Duration.ZERO : stickyMaxAge;
+      connectTimeout = connectTimeout == null ? DEFAULT_CONNECT_TIMEOUT : connectTimeout;
+      responseTimeout = responseTimeout == null ? DEFAULT_RESPONSE_TIMEOUT : responseTimeout;
+      idleTimeout = idleTimeout == null ? DEFAULT_IDLE_TIMEOUT : idleTimeout;
+      headerTimeout = headerTimeout == null ? DEFAULT_HEADER_TIMEOUT : headerTimeout;
+      retries = retries == null ? DEFAULT_RETRIES : retries;
+      maxBodySize = maxBodySize == null ? 0L : maxBodySize;
+      trustedProxies = trustedProxies == null ? List.of() : trustedProxies;
+      poolMaxIdle = poolMaxIdle == null ? DEFAULT_POOL_MAX_IDLE : poolMaxIdle;
+      poolIdleTimeout = poolIdleTimeout == null ? DEFAULT_POOL_IDLE_TIMEOUT : poolIdleTimeout;
+      maxRequestLine = maxRequestLine == null ? DEFAULT_MAX_REQUEST_LINE : maxRequestLine;
+      maxHeaderSize = maxHeaderSize == null ? DEFAULT_MAX_HEADER_SIZE : maxHeaderSize;
+      health = health == null ? HealthCheckSettings.builder().type(HealthCheckSettings.Type.TCP).build() : health;
+      slowStart = slowStart == null ? Duration.ZERO : slowStart;
+      drainTimeout = drainTimeout == null ? DEFAULT_DRAIN_TIMEOUT : drainTimeout;
+      shutdownTimeout = shutdownTimeout == null ? DEFAULT_SHUTDOWN_TIMEOUT : shutdownTimeout;
+      return new ProxyConfig(this);
+    }
+  }
+}

@@ -1,0 +1,41 @@
+package dev.loadstone.proxy;
+
+import dev.loadstone.lb.BackendPool;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.EventExecutor;
+import java.util.IdentityHashMap;
+import java.util.Map;
+
+/** What every connection of one proxy shares; immutable after start except the draining flag. */
+final class ProxyContext {
+  final ProxyConfig config;
+  final BackendPool pool;
+  final Listeners listeners;
+  final HeaderRewriter headers;
+  final HashKey hashKey;
+  final String stickyCookie;
+  final String stickyCookieAttributes;
+  private final Map<EventExecutor, BackendConnections> connections;
+  volatile boolean draining;
+
+  ProxyContext(ProxyConfig config, BackendPool pool, Listeners listeners, HeaderRewriter headers,
+      Map<EventExecutor, BackendConnections> connections) {
+    this.config = config;
+    this.pool = pool;
+    this.listeners = listeners;
+    this.headers = headers;
+    this.hashKey = config.hashKey() == null ? null : HashKey.parse(config.hashKey());
+    this.stickyCookie = config.stickyCookie();
+    long maxAge = config.stickyMaxAge().getSeconds();
+    this.stickyCookieAttributes = "; Path=/" + (maxAge > 0 ? "; Max-Age=" + maxAge : "") + "; HttpOnly; SameSite=Lax";
+    this.connections = new IdentityHashMap<>(connections);
+  }
+
+  BackendConnections connections(EventLoop loop) {
+    return connections.get(loop);
+  }
+
+  Iterable<BackendConnections> allConnections() {
+    return connections.values();
+  }
+}

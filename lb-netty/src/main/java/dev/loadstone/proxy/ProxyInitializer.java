@@ -1,0 +1,29 @@
+package dev.loadstone.proxy;
+
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.concurrent.TimeUnit;
+
+/** The client connection's pipeline, assembled in one place: codec, idle timeout, proxy logic. */
+final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
+  private final ProxyContext px;
+  private final ChannelGroup clients;
+
+  ProxyInitializer(ProxyContext px, ChannelGroup clients) {
+    this.px = px;
+    this.clients = clients;
+  }
+
+  @Override
+  protected void initChannel(SocketChannel ch) {
+    clients.add(ch);
+    ProxyConfig c = px.config;
+    ChannelPipeline p = ch.pipeline();
+    p.addLast("http", new ServerCodec(c.maxRequestLine(), c.maxHeaderSize(), c.headerTimeout()));
+    p.addLast("idle", new IdleStateHandler(0, 0, c.idleTimeout().toNanos(), TimeUnit.NANOSECONDS));
+    p.addLast("proxy", new FrontendHandler(px));
+  }
+}

@@ -1,0 +1,247 @@
+package dev.loadstone.proxy;
+
+import dev.loadstone.lb.BackendPool;
+import dev.loadstone.lb.Health;
+import dev.loadstone.lb.Ticker;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.ServerSocketChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running reverse proxy. Start one with {@link #start(ProxyConfig)} or {@link #builder(ProxyConfig)};
+ * {@link #close()} stops it at once, {@link #shutdownGracefully(Duration)} lets in-flight exchanges finish.
+ * One event loop group serves the clients and the backend connections (epoll when available, NIO
+ * otherwise); a client connection and its backend connections share a thread.
+ */
+public final class ProxyServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ProxyServer.class);
+
+  private final ProxyConfig config;
+  private final BackendPool pool;
+  private final EventLoopGroup group;
+  private final Channel serverChannel;
+  private final ChannelGroup clients;
+  private final ProxyContext context;
+  private final boolean epoll;
+
+  private ProxyServer(Builder b) {
+    this.config = b.config;
+    this.pool = b.pool != null ? b.pool : Balancing.newPool(config, b.ticker);
+    if (b.pool == null) {
+      pool.addAll(config.backends(), Health.UP);
+    }
+    this.epoll = Epoll.isAvailable() && !b.forceNio;
+    IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    Class<? extends ServerSocketChannel> serverClass = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    Class<? extends SocketChannel> clientClass = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+    this.group = new MultiThreadIoEventLoopGroup(b.threads, io);
+    Map<EventExecutor, BackendConnections> conns = new IdentityHashMap<>();
+    for (EventExecutor e : group) {
+      conns.put(e, new BackendConnections((EventLoop) e, clientClass, config));
+    }
+    List<Cidr> trusted = config.trustedProxies().stream().map(Cidr::parse).collect(Collectors.toList());
+    this.context = new ProxyContext(config, pool, new Listeners(b.listeners), new HeaderRewriter(trusted), conns);
+    this.clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
+    ServerBootstrap sb =
+        new ServerBootstrap()
+            .group(group)
+            .channel(serverClass)
+            .option(ChannelOption.SO_BACKLOG, 1024)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.AUTO_READ, false)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(new ProxyInitializer(context, clients));
+    try {
+      this.serverChannel = sb.bind(config.listen()).syncUninterruptibly().channel();
+    } catch (Exception e) { // bind failures arrive as (sneaky) checked exceptions
+      group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+      if (e instanceof BindException || e.getCause() instanceof BindException || String.valueOf(e.getMessage()).contains("in use")) {
+        throw new UncheckedIOException(
+            "listen " + config.listen().getHostString() + ":" + config.listen().getPort() + ": address already in use",
+            new BindException(e.getMessage()));
+      }
+      throw new UncheckedIOException(
+          "listen " + config.listen().getHostString() + ":" + config.listen().getPort() + ": cannot bind (" + e.getMessage() + ")",
+          new java.io.IOException(e));
+    }
+  }
+
+  /** Starts a proxy with the configured backends (all UP) and no listeners. */
+  public static ProxyServer start(ProxyConfig config) {
+    return builder(config).start();
+  }
+
+  public static Builder builder(ProxyConfig config) {
+    return new Builder(config);
+  }
+
+  /** The address the proxy listens on (the real port when the config asked for port 0). */
+  public InetSocketAddress localAddress() {
+    return (InetSocketAddress) serverChannel.localAddress();
+  }
+
+  /** The backend pool: change health, admin state, weights or membership here; the proxy follows. */
+  public BackendPool pool() {
+    return pool;
+  }
+
+  public ProxyConfig config() {
+    return config;
+  }
+
+  /** Whether the native epoll transport is in use. */
+  public boolean isEpoll() {
+    return epoll;
+  }
+
+  /** Open client connections. */
+  public int clientConnections() {
+    return clients.size();
+  }
+
+  /** Stops accepting and closes every connection now. */
+  @Override
+  public void close() {
+    context.draining = true;
+    serverChannel.close().syncUninterruptibly();
+    clients.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    closeBackendConnections();
+    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Stops accepting, closes idle client connections, lets in-flight exchanges finish (their responses
+   * carry {@code Connection: close}), and closes whatever is left at the deadline. Completes when stopped.
+   */
+  public CompletableFuture<Void> shutdownGracefully(Duration deadline) {
+    Objects.requireNonNull(deadline, "deadline");
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    context.draining = true;
+    serverChannel.close();
+    for (Channel c : clients) {
+      c.eventLoop().execute(() -> c.pipeline().fireUserEventTriggered(FrontendHandler.Drain.INSTANCE));
+    }
+    Thread t = new Thread(() -> {
+      long end = System.nanoTime() + deadline.toNanos();
+      while (!clients.isEmpty() && System.nanoTime() < end) {
+        clients.newCloseFuture().awaitUninterruptibly(Math.max(1, Math.min(50, (end - System.nanoTime()) / 1_000_000)));
+      }
+      close();
+      done.complete(null);
+    }, "lb-proxy-shutdown");
+    t.setDaemon(true);
+    t.start();
+    return done;
+  }
+
+  private void closeBackendConnections() {
+    for (EventExecutor e : group) {
+      if (!e.isShuttingDown()) {
+        try {
+          e.submit(() -> context.connections((EventLoop) e).closeAll()).awaitUninterruptibly(1, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException ignored) {
+          // already stopping
+        }
+      }
+    }
+  }
+
+  /** Options for starting a proxy; each may be set once except {@link #listener}. */
+  public static final class Builder {
+    private final ProxyConfig config;
+    private final List<ExchangeListener> listeners = new ArrayList<>();
+    private BackendPool pool;
+    private Ticker ticker;
+    private int threads;
+    private boolean forceNio;
+
+    private Builder(ProxyConfig config) {
+      this.config = Objects.requireNonNull(config, "config");
+    }
+
+    /** Adds an observer of exchanges (metrics, passive health checks). */
+    public Builder listener(ExchangeListener l) {
+      listeners.add(Objects.requireNonNull(l, "listener"));
+      return this;
+    }
+
+    public Builder listeners(List<? extends ExchangeListener> ls) {
+      ls.forEach(this::listener);
+      return this;
+    }
+
+    /**
+     * Uses this pool instead of building one from the config (its balancer, backends and health are the
+     * caller's; the config's backends and algorithm are then ignored).
+     */
+    public Builder pool(BackendPool p) {
+      if (pool != null) {
+        throw new IllegalStateException("pool was already set");
+      }
+      pool = Objects.requireNonNull(p, "pool");
+      return this;
+    }
+
+    /** The ticker of the pool built from the config (default: the system ticker). */
+    public Builder ticker(Ticker t) {
+      if (ticker != null) {
+        throw new IllegalStateException("ticker was already set");
+      }
+      ticker = Objects.requireNonNull(t, "ticker");
+      return this;
+    }
+
+    /** Event loop threads; 0 (the default) means Netty's default (2 x cores). */
+    public Builder eventLoopThreads(int n) {
+      if (n < 0) {
+        throw new IllegalArgumentException("eventLoopThreads: " + n + " (expected: >= 0)");
+      }
+      threads = n;
+      return this;
+    }
+
+    /** Uses NIO even where epoll is available (tests). */
+    public Builder forceNio() {
+      forceNio = true;
+      return this;
+    }
+
+    /** Binds and starts; throws {@link UncheckedIOException} when the address cannot be bound. */
+    public ProxyServer start() {
+      ProxyServer s = new ProxyServer(this);
+      log.info("proxy listening on {} ({} transport)", s.localAddress(), s.epoll ? "epoll" : "nio");
+      return s;
+    }
+  }
+}
