@@ -18,6 +18,7 @@ final class JettyContainer implements ServletContainer {
   @Override
   public int start(Filter filter, Map<String, String> initParameters, HttpServlet servlet) throws Exception {
     server = new Server();
+    server.setStopTimeout(0); // tests wait for nothing on stop: every request has completed
     ServerConnector connector = new ServerConnector(server);
     connector.setHost("127.0.0.1");
     connector.setPort(0);

@@ -1,15 +1,8 @@
 package dev.loadstone.session.servlet;
 
-import dev.loadstone.session.SessionStore;
-
-class JettyTokenSessionFilterIT extends AbstractSessionFilterSuite {
+class JettyTokenSessionFilterIT extends AbstractTokenSessionFilterSuite {
   @Override
   protected ServletContainer newContainer() {
     return new JettyContainer();
-  }
-
-  @Override
-  protected SessionStore newStore() {
-    return Stores.tokens(resources, clock);
   }
 }

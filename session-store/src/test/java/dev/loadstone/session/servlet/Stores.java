@@ -5,14 +5,11 @@ import dev.loadstone.session.JsonSessionCodec;
 import dev.loadstone.session.SessionCodec;
 import dev.loadstone.session.SessionFactory;
 import dev.loadstone.session.SessionStore;
-import dev.loadstone.session.testing.RedisServerProcess;
 import dev.loadstone.session.token.KeyRing;
 import dev.loadstone.session.token.RevocationList;
 import dev.loadstone.session.token.TokenSessionStore;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.List;
 
 /** The stores the container suites run with. */
 final class Stores {
@@ -29,12 +26,8 @@ final class Stores {
         .build();
   }
 
-  /** Signed tokens with a revocation list in a real redis-server (started here, closed via resources). */
-  static SessionStore tokens(List<AutoCloseable> resources, Clock clock) {
-    RedisServerProcess redis = RedisServerProcess.start();
-    resources.add(redis);
-    RevocationList revocations = RevocationList.redis(redis.uri(), Duration.ofSeconds(2));
-    resources.add(0, revocations);
+  /** Signed tokens whose invalidation is recorded in {@code revocations} (a real redis-server). */
+  static SessionStore tokens(RevocationList revocations, Clock clock) {
     return TokenSessionStore.builder()
         .keyRing(KeyRing.generate("it", new SecureRandom()))
         .revocationList(revocations)

@@ -1,15 +1,8 @@
 package dev.loadstone.session.servlet;
 
-import dev.loadstone.session.SessionStore;
-
-class TomcatTokenSessionFilterIT extends AbstractSessionFilterSuite {
+class TomcatTokenSessionFilterIT extends AbstractTokenSessionFilterSuite {
   @Override
   protected ServletContainer newContainer() {
     return new TomcatContainer();
-  }
-
-  @Override
-  protected SessionStore newStore() {
-    return Stores.tokens(resources, clock);
   }
 }
