@@ -29,14 +29,49 @@ public final class RedisServerProcess implements AutoCloseable {
 
   private final Path dir;
   private final List<String> extraArgs;
+  private final boolean sentinel;
   private final ContainerRedis container;
   private volatile int port;
   private volatile Process process;
 
   private RedisServerProcess(Path dir, List<String> extraArgs, ContainerRedis container) {
+    this(dir, extraArgs, container, false);
+  }
+
+  private RedisServerProcess(Path dir, List<String> extraArgs, ContainerRedis container, boolean sentinel) {
     this.dir = dir;
     this.extraArgs = extraArgs;
     this.container = container;
+    this.sentinel = sentinel;
+  }
+
+  /**
+   * Starts a Redis Sentinel ({@code redis-server <conf> --sentinel}) on a free port monitoring the master
+   * {@code masterName} at 127.0.0.1:{@code masterPort} with quorum 1 and a 1 s down-after time.
+   */
+  public static RedisServerProcess startSentinel(String masterName, int masterPort) {
+    if (binaryOnPath("redis-server") == null) {
+      throw new IllegalStateException("redis-server is not on PATH: the Sentinel test needs the binary (apt-get install redis-server)");
+    }
+    IOException last = null;
+    for (int attempt = 0; attempt < 5; attempt++) {
+      int port = freePort();
+      Path dir = Path.of("target", "redis", "sentinel-" + port + "-" + System.nanoTime()).toAbsolutePath();
+      RedisServerProcess redis = new RedisServerProcess(dir, List.of(), null, true);
+      try {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("sentinel.conf"), String.join("\n",
+            "sentinel monitor " + masterName + " 127.0.0.1 " + masterPort + " 1",
+            "sentinel down-after-milliseconds " + masterName + " 1000",
+            "sentinel failover-timeout " + masterName + " 5000",
+            "sentinel parallel-syncs " + masterName + " 1", ""));
+        redis.launch(port);
+        return redis;
+      } catch (IOException e) {
+        last = e;
+      }
+    }
+    throw new IllegalStateException("could not start redis sentinel after 5 attempts", last);
   }
 
   /** Starts a standalone redis-server on a free port. */
@@ -150,9 +185,13 @@ public final class RedisServerProcess implements AutoCloseable {
 
   private void launch(int port) throws IOException {
     Files.createDirectories(dir);
-    List<String> cmd = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-        "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--logfile", "redis.log",
-        "--daemonize", "no", "--protected-mode", "no"));
+    List<String> cmd = sentinel
+        ? new ArrayList<>(List.of("redis-server", dir.resolve("sentinel.conf").toString(), "--sentinel", "--port",
+            Integer.toString(port), "--bind", "127.0.0.1", "--dir", dir.toString(), "--logfile", "redis.log",
+            "--daemonize", "no", "--protected-mode", "no"))
+        : new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
+            "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--logfile", "redis.log",
+            "--daemonize", "no", "--protected-mode", "no"));
     cmd.addAll(extraArgs);
     Process p = new ProcessBuilder(cmd)
         .redirectErrorStream(true)

@@ -1,0 +1,118 @@
+package dev.loadstone.session.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.loadstone.session.BlockingSessionStore;
+import dev.loadstone.session.Session;
+import dev.loadstone.session.SessionFactory;
+import dev.loadstone.session.SessionStore;
+import dev.loadstone.session.SessionStoreUnavailableException;
+import dev.loadstone.session.testing.RedisCluster;
+import dev.loadstone.session.testing.RedisServerProcess;
+import dev.loadstone.session.testing.SessionStoreContract;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The store on a real 3-master Cluster: every store rule, plus slots, cross-slot id changes and a node restart. */
+class RedisClusterIT extends SessionStoreContract {
+  static RedisCluster cluster;
+
+  @BeforeAll
+  static void startCluster() {
+    cluster = RedisCluster.start();
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    cluster.close();
+  }
+
+  @Override
+  protected SessionStore newStore(SessionFactory factory) {
+    return RedisSessionStore.builder().clusterSeeds(cluster.seeds()).sessions(factory)
+        .maxReconnectDelay(Duration.ofMillis(100)).topologyRefreshPeriod(Duration.ofSeconds(1)).build();
+  }
+
+  @Override
+  protected void writeRawAttribute(String id, String name, byte[] bytes) {
+    String key = RedisSessionStore.key(id);
+    cluster.nodeFor(key).call("HSET", key, "a:" + name, new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  @Override
+  protected void assertNoTrace(String id) {
+    String key = RedisSessionStore.key(id);
+    assertThat(cluster.nodeFor(key).call("EXISTS", key)).isEqualTo(0L);
+  }
+
+  @Test
+  void sessionsSpreadOverTheSlotsOfAllThreeMasters() {
+    Set<Integer> ports = new HashSet<>();
+    for (int i = 0; i < 30; i++) {
+      Session s = store.create();
+      s.setAttribute("i", i);
+      store.save(s);
+      RedisServerProcess node = cluster.nodeFor(RedisSessionStore.key(s.id()));
+      assertThat(node.call("EXISTS", RedisSessionStore.key(s.id()))).isEqualTo(1L);
+      ports.add(node.port());
+    }
+    assertThat(ports).hasSize(3);
+  }
+
+  @Test
+  void anIdChangeAcrossSlotsOnDifferentNodesKeepsTheSessionAndLeavesATombstone() {
+    Session s = store.create();
+    s.setAttribute("user", "alice");
+    store.save(s);
+    String oldId = s.id();
+    RedisServerProcess oldNode = cluster.nodeFor(RedisSessionStore.key(oldId));
+    Session current = store.load(oldId).orElseThrow();
+    for (int i = 0; i < 20 && cluster.nodeFor(RedisSessionStore.key(current.id())) == oldNode; i++) {
+      current = store.changeId(current);
+    }
+    RedisServerProcess newNode = cluster.nodeFor(RedisSessionStore.key(current.id()));
+    assertThat(newNode).isNotSameAs(oldNode);
+    assertThat(store.load(current.id()).orElseThrow().getAttribute("user")).isEqualTo("alice");
+    assertThat(store.load(oldId).orElseThrow().id()).isEqualTo(current.id());
+    assertThat(oldNode.call("HEXISTS", RedisSessionStore.key(oldId), "#m")).isEqualTo(1L);
+  }
+
+  @Test
+  void whileAMasterIsDownItsSessionsFailFastAndAfterItsRestartWritesSucceedAgain() {
+    Session s = store.create();
+    s.setAttribute("a", "1");
+    store.save(s);
+    RedisServerProcess node = cluster.nodeFor(RedisSessionStore.key(s.id()));
+    Session elsewhere;
+    do {
+      elsewhere = store.create();
+    } while (cluster.nodeFor(RedisSessionStore.key(elsewhere.id())) == node);
+    elsewhere.setAttribute("b", "2");
+    store.save(elsewhere);
+    node.kill();
+    try {
+      assertThatThrownBy(() -> store.load(s.id())).isInstanceOf(SessionStoreUnavailableException.class);
+      assertThat(store.load(elsewhere.id()).orElseThrow().getAttribute("b")).isEqualTo("2");
+    } finally {
+      node.restart();
+    }
+    cluster.awaitOk();
+    Session onRestarted;
+    do {
+      onRestarted = store.create();
+    } while (cluster.nodeFor(RedisSessionStore.key(onRestarted.id())) != node);
+    Session write = onRestarted;
+    write.setAttribute("back", true);
+    await().atMost(Duration.ofSeconds(20)).ignoreException(SessionStoreUnavailableException.class)
+        .until(() -> store.load(s.id()).isEmpty()); // reachable again; its data died with it (no persistence)
+    store.save(write);
+    assertThat(store.load(write.id()).orElseThrow().getAttribute("back")).isEqualTo(true);
+    assertThat(node.call("EXISTS", RedisSessionStore.key(write.id()))).isEqualTo(1L);
+  }
+}

@@ -1,0 +1,208 @@
+package dev.loadstone.session.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.loadstone.session.BlockingSessionStore;
+import dev.loadstone.session.Session;
+import dev.loadstone.session.SessionFactory;
+import dev.loadstone.session.SessionStore;
+import dev.loadstone.session.SessionStoreUnavailableException;
+import dev.loadstone.session.testing.RedisServerProcess;
+import dev.loadstone.session.testing.SessionStoreContract;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class RedisSessionStoreIT extends SessionStoreContract {
+  static RedisServerProcess redis;
+  CommandCounter counter;
+
+  @BeforeAll
+  static void startRedis() {
+    redis = RedisServerProcess.start();
+  }
+
+  @AfterAll
+  static void stopRedis() {
+    redis.close();
+  }
+
+  @Override
+  protected SessionStore newStore(SessionFactory factory) {
+    counter = new CommandCounter();
+    return RedisSessionStore.builder().uri(redis.uri()).sessions(factory).commandListener(counter).build();
+  }
+
+  @Override
+  protected void writeRawAttribute(String id, String name, byte[] bytes) {
+    redis.call("HSET", RedisSessionStore.key(id), "a:" + name, new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  @Override
+  protected void assertNoTrace(String id) {
+    assertThat(redis.call("EXISTS", RedisSessionStore.key(id))).isEqualTo(0L);
+  }
+
+  private long pttl(String id) {
+    return (Long) redis.call("PTTL", RedisSessionStore.key(id));
+  }
+
+  @Test
+  void aSessionIsOneHashUnderItsHashTaggedKeyWithMetadataAndPrefixedAttributes() {
+    Session s = saved(Map.of("user", "alice"));
+    @SuppressWarnings("unchecked")
+    List<Object> flat = (List<Object>) redis.call("HGETALL", "loadstone:s:{" + s.id() + "}");
+    Map<String, Object> hash = new java.util.HashMap<>();
+    for (int i = 0; i < flat.size(); i += 2) {
+      hash.put((String) flat.get(i), flat.get(i + 1));
+    }
+    assertThat(hash).containsOnlyKeys("#c", "#a", "#i", "#x", "#v", "a:user");
+    assertThat(hash.get("#c")).isEqualTo(Long.toString(s.creationTime().toEpochMilli()));
+    assertThat(hash.get("#i")).isEqualTo("1800000");
+    assertThat(hash.get("#x")).isEqualTo("43200000");
+    assertThat(hash.get("a:user")).isEqualTo("{\"v\":\"alice\"}");
+  }
+
+  @Test
+  void aReadOnlyRequestMakesExactlyOneRoundTripAndASaveOfChangesOneMore() {
+    Session warm = saved(Map.of("a", "1")); // connects and loads the script once
+    store.save(store.load(warm.id()).orElseThrow());
+    Session s = saved(Map.of("a", "1", "b", List.of(1, 2)));
+    long hgetallBefore = commandCalls("hgetall");
+    List<String> readOnly = counter.during(() -> {
+      Session r = store.load(s.id()).orElseThrow();
+      r.getAttribute("a");
+      r.getAttribute("b");
+      store.save(r);
+    });
+    assertThat(readOnly).containsExactly("HGETALL");
+    assertThat(commandCalls("hgetall") - hgetallBefore).isEqualTo(1);
+    Session r = store.load(s.id()).orElseThrow();
+    r.setAttribute("a", "2");
+    r.removeAttribute("b");
+    assertThat(counter.during(() -> store.save(r))).containsExactly("EVALSHA");
+  }
+
+  private long commandCalls(String command) {
+    String info = (String) redis.call("INFO", "commandstats");
+    for (String line : info.split("\r\n")) {
+      if (line.startsWith("cmdstat_" + command + ":calls=")) {
+        return Long.parseLong(line.substring(line.indexOf('=') + 1, line.indexOf(',')));
+      }
+    }
+    return 0;
+  }
+
+  @Test
+  void redisTtlIsTheRemainingIdleTimeAndSlidesWithEachWrittenTouch() {
+    Session s = saved(Map.of("a", "1"));
+    assertThat(pttl(s.id())).isBetween(Duration.ofMinutes(30).toMillis() - 2000, Duration.ofMinutes(30).toMillis());
+    clock.advance(Duration.ofMinutes(10));
+    store.save(store.load(s.id()).orElseThrow()); // touch due: TTL slides
+    assertThat(pttl(s.id())).isBetween(Duration.ofMinutes(30).toMillis() - 2000, Duration.ofMinutes(30).toMillis());
+    clock.advance(Duration.ofMinutes(2)); // touch not due: nothing written, TTL unchanged (counts from the stored access)
+    store.save(store.load(s.id()).orElseThrow());
+    assertThat(pttl(s.id())).isBetween(Duration.ofMinutes(28).toMillis() - 2000, Duration.ofMinutes(30).toMillis());
+  }
+
+  @Test
+  void theAbsoluteTimeoutCapsTheRedisTtl() {
+    SessionFactory shortAbsolute = SessionFactory.builder().clock(clock).absoluteTimeout(Duration.ofMinutes(40)).build();
+    try (BlockingSessionStore s = BlockingSessionStore.of(newStore(shortAbsolute))) {
+      Session session = s.create();
+      session.setAttribute("a", "1");
+      s.save(session);
+      clock.advance(Duration.ofMinutes(25));
+      s.save(s.load(session.id()).orElseThrow()); // touched at 25 min: idle would allow 55, absolute allows 40
+      assertThat(pttl(session.id())).isBetween(Duration.ofMinutes(15).toMillis() - 2000, Duration.ofMinutes(15).toMillis());
+    }
+  }
+
+  @Test
+  void afterAnIdChangeTheOldKeyIsATombstoneThatExpiresAfterTheGracePeriod() {
+    try (BlockingSessionStore s = BlockingSessionStore.of(RedisSessionStore.builder().uri(redis.uri()).sessions(factory)
+        .movedGracePeriod(Duration.ofMillis(300)).build())) {
+      Session session = s.create();
+      session.setAttribute("a", "1");
+      s.save(session);
+      String oldId = session.id();
+      Session moved = s.changeId(s.load(oldId).orElseThrow());
+      assertThat(redis.call("HGETALL", RedisSessionStore.key(oldId))).isEqualTo(List.of("#m", moved.id()));
+      assertThat(pttl(oldId)).isBetween(1L, 300L);
+      assertThat(s.load(oldId).orElseThrow().id()).isEqualTo(moved.id());
+      await().atMost(Duration.ofSeconds(5)).until(() -> s.load(oldId).isEmpty());
+      assertThat(s.load(moved.id()).orElseThrow().getAttribute("a")).isEqualTo("1");
+    }
+  }
+
+  @Test
+  void whenRedisIsKilledOperationsFailFastWithUnavailableAndRecoverWhenItReturns() {
+    try (RedisServerProcess own = RedisServerProcess.start();
+        BlockingSessionStore s = BlockingSessionStore.of(RedisSessionStore.builder().uri(own.uri()).sessions(factory)
+            .commandTimeout(Duration.ofMillis(500)).maxReconnectDelay(Duration.ofMillis(100)).build())) {
+      Session session = s.create();
+      session.setAttribute("a", "1");
+      s.save(session);
+      own.kill();
+      Session r = s.create();
+      r.setAttribute("b", "2");
+      long start = System.nanoTime();
+      assertThatThrownBy(() -> s.save(r)).isInstanceOf(SessionStoreUnavailableException.class);
+      assertThatThrownBy(() -> s.load(session.id())).isInstanceOf(SessionStoreUnavailableException.class);
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).as("both failures within the timeout").isLessThan(Duration.ofMillis(1500));
+      own.restart();
+      assertThat(own.call("DBSIZE")).as("nothing half-written, nothing replayed").isEqualTo(0L);
+      await().atMost(Duration.ofSeconds(10)).ignoreException(SessionStoreUnavailableException.class)
+          .until(() -> s.load(session.id()).isEmpty());
+      Session after = s.create();
+      after.setAttribute("c", "3");
+      s.save(after);
+      assertThat(s.load(after.id()).orElseThrow().getAttribute("c")).isEqualTo("3");
+    }
+  }
+
+  @Test
+  void aStoreBuiltWhileRedisIsDownFailsFastThenConnectsOnceRedisIsUp() {
+    try (RedisServerProcess own = RedisServerProcess.start()) {
+      own.kill();
+      try (BlockingSessionStore s = BlockingSessionStore.of(RedisSessionStore.builder().uri(own.uri()).sessions(factory).build())) {
+        assertThatThrownBy(() -> s.load(factory.ids().next())).isInstanceOf(SessionStoreUnavailableException.class);
+        own.restart();
+        Session session = s.create();
+        session.setAttribute("a", "1");
+        s.save(session);
+        assertThat(s.load(session.id())).isPresent();
+      }
+    }
+  }
+
+  @Test
+  void aSaveThatTimesOutIsAppliedWhollyOrNotAtAll() {
+    Session s = saved(Map.of("a", "0"));
+    Session r = store.load(s.id()).orElseThrow();
+    r.setAttribute("a", "1");
+    r.setAttribute("b", "2");
+    redis.call("CLIENT", "PAUSE", "1000", "WRITE");
+    assertThatThrownBy(() -> store.save(r)).isInstanceOf(SessionStoreUnavailableException.class)
+        .hasMessageContaining("PT0.5S");
+    await().atMost(Duration.ofSeconds(5)).until(() -> "{\"v\":\"2\"}".equals(redis.call("HGET", RedisSessionStore.key(s.id()), "a:b")));
+    assertThat(redis.call("HGET", RedisSessionStore.key(s.id()), "a:a")).isEqualTo("{\"v\":\"1\"}");
+    assertThat(redis.call("HGET", RedisSessionStore.key(s.id()), "#v")).isEqualTo("2");
+  }
+
+  @Test
+  void builderRejectsBadUrisAndOptionsSetTwice() {
+    assertThatThrownBy(() -> RedisSessionStore.builder().uri("http://x")).hasMessage(
+        "uri: http://x (expected: redis://, rediss:// or redis-sentinel://)");
+    assertThatThrownBy(() -> RedisSessionStore.builder().commandTimeout(Duration.ofMillis(1)).commandTimeout(Duration.ofMillis(2)))
+        .hasMessage("commandTimeout was already set");
+    assertThatThrownBy(() -> RedisSessionStore.builder().uri("redis://a").clusterSeeds(List.of("redis://b")))
+        .hasMessageContaining("exclusive");
+    assertThatThrownBy(() -> RedisSessionStore.builder().build()).hasMessageContaining("neither uri nor clusterSeeds");
+  }
+}
