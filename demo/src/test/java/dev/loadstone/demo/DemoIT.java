@@ -32,13 +32,24 @@ class DemoIT {
   HttpClient browser;
   String proxy;
 
+  /** Extra flags for the demo (subclasses). */
+  protected List<String> extraArgs() throws Exception {
+    return List.of();
+  }
+
+  protected String expectedStore() {
+    return "token";
+  }
+
   @BeforeEach
   void startDemo() throws Exception {
     List<Integer> ports = freePorts(3);
+    List<String> args = new java.util.ArrayList<>(List.of("--proxy-port", "0", "--admin-port", "0", "--app-ports",
+        ports.get(0) + "," + ports.get(1) + "," + ports.get(2)));
+    args.addAll(extraArgs());
     StringWriter printed = new StringWriter();
     main = new DemoMain(new PrintWriter(printed, true), false);
-    int exit = DemoMain.run(new String[] {"--proxy-port", "0", "--admin-port", "0", "--app-ports",
-        ports.get(0) + "," + ports.get(1) + "," + ports.get(2)}, main, null);
+    int exit = DemoMain.run(args.toArray(String[]::new), main, null);
     assertThat(exit).isZero();
     demo = main.demo;
     proxy = demo.proxyUrl();
@@ -52,7 +63,7 @@ class DemoIT {
   }
 
   @AfterEach
-  void stopDemo() {
+  void stopDemo() throws Exception {
     if (demo != null) {
       demo.close();
     }
@@ -114,7 +125,7 @@ class DemoIT {
     assertThat(first.headers().firstValue("Content-Type")).hasValue("text/html;charset=utf-8");
     assertThat(first.body()).containsPattern("Answered by <b id=\"server\">app-[123]</b>")
         .contains("Visits in this session: <b id=\"visits\">1</b>")
-        .containsPattern("Session <code id=\"session\">[A-Za-z0-9_-]{8}…</code> \\(token store\\)")
+        .containsPattern("Session <code id=\"session\">[A-Za-z0-9_-]{8}…</code> \\(" + expectedStore() + " store\\)")
         .contains("<input type=\"hidden\" name=\"server\" value=\"app-1\"><button>Stop</button>")
         .contains("<input type=\"hidden\" name=\"server\" value=\"app-3\"><button>Stop</button>");
     assertThat(send(HttpRequest.newBuilder(URI.create(proxy)).GET()).body())
@@ -162,7 +173,7 @@ class DemoIT {
     return browser.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  private static List<Integer> freePorts(int n) throws IOException {
+  static List<Integer> freePorts(int n) throws IOException {
     ServerSocket[] sockets = new ServerSocket[n];
     try {
       Integer[] ports = new Integer[n];

@@ -1,7 +1,6 @@
 package dev.loadstone.session.servlet;
 
 import dev.loadstone.session.InMemorySessionStore;
-import dev.loadstone.session.SessionFactory;
 import dev.loadstone.session.SessionStore;
 import dev.loadstone.session.token.KeyRing;
 import dev.loadstone.session.token.RevocationList;
@@ -33,6 +32,10 @@ import java.util.function.Function;
  * <tr><td>{@code token.encrypt}</td><td>{@code true} for AES-256-GCM; default false (HMAC-SHA256)</td></tr>
  * <tr><td>{@code token.max-cookie-bytes}</td><td>default 3800</td></tr>
  * <tr><td>{@code token.revocation-redis-uri}</td><td>a Redis for the revocation list; default none</td></tr>
+ * <tr><td>{@code token.spill-redis-uri}</td><td>a Redis for sessions too large for a cookie; default none
+ *     (such a save fails with SessionTooLargeException)</td></tr>
+ * <tr><td>{@code redis.uri} or {@code redis.cluster-seeds}</td><td>for {@code store=redis}; with
+ *     {@code redis.command-timeout}, {@code redis.near-cache} (entries)</td></tr>
  * <tr><td>{@code cookie.name}, {@code cookie.path}, {@code cookie.domain}</td><td>default {@code SESSION},
  *     the context path, none</td></tr>
  * <tr><td>{@code cookie.secure}</td><td>{@code auto} (default: when the request is secure), true, false</td></tr>
@@ -83,17 +86,38 @@ final class FilterSettings {
   static final class Parsed {
     final FilterSettings settings;
     final SessionStore store;
+    /** The store and what it uses (revocation list, spill store), closed with the filter, last first. */
+    final List<AutoCloseable> owned;
 
-    Parsed(FilterSettings settings, SessionStore store) {
+    Parsed(FilterSettings settings, SessionStore store, List<AutoCloseable> owned) {
       this.settings = settings;
       this.store = store;
+      this.owned = owned;
+    }
+
+    void close() {
+      for (int i = owned.size() - 1; i >= 0; i--) {
+        try {
+          owned.get(i).close();
+        } catch (Exception e) {
+          // closing on a failed start or on destroy: nothing more to do
+        }
+      }
     }
   }
 
   /** Settings and a new store from init parameters; throws with the parameter name and value on bad input. */
   static Parsed fromInitParameters(Function<String, String> params) {
     SessionFilter.Builder builder = null;
-    SessionStore store = createStore(params);
+    List<AutoCloseable> owned = new ArrayList<>();
+    SessionStore store;
+    try {
+      store = createStore(params, owned);
+    } catch (RuntimeException e) {
+      new Parsed(null, null, owned).close();
+      throw e;
+    }
+    owned.add(store);
     try {
       builder = SessionFilter.builder(store);
       String name = params.apply("cookie.name");
@@ -145,28 +169,20 @@ final class FilterSettings {
           }
         }
       }
-      return new Parsed(builder.build().settingsForInit(), store);
+      return new Parsed(builder.build().settingsForInit(), store, owned);
     } catch (RuntimeException e) {
-      store.close();
+      new Parsed(null, null, owned).close();
       throw e;
     }
   }
 
-  private static SessionStore createStore(Function<String, String> params) {
+  private static SessionStore createStore(Function<String, String> params, List<AutoCloseable> owned) {
     String kind = Objects.requireNonNullElse(params.apply("store"), "memory").strip();
     Duration idle = optionalDuration(params, "idle-timeout");
     Duration absolute = optionalDuration(params, "absolute-timeout");
     switch (kind) {
-      case "memory": {
-        SessionFactory.Builder sessions = SessionFactory.builder();
-        if (idle != null) {
-          sessions.idleTimeout(idle);
-        }
-        if (absolute != null) {
-          sessions.absoluteTimeout(absolute);
-        }
-        return InMemorySessionStore.builder().sessions(sessions.build()).build();
-      }
+      case "memory":
+        return InMemorySessionStore.builder().sessions(RedisStores.sessions(idle, absolute)).build();
       case "token": {
         TokenSessionStore.Builder token = TokenSessionStore.builder().keyRing(keyRing(params));
         if (idle != null) {
@@ -189,7 +205,15 @@ final class FilterSettings {
         }
         String revocation = params.apply("token.revocation-redis-uri");
         if (revocation != null) {
-          token.revocationList(RevocationList.redis(revocation.strip(), Duration.ofSeconds(2)));
+          RevocationList list = RevocationList.redis(revocation.strip(), Duration.ofSeconds(2));
+          owned.add(list);
+          token.revocationList(list);
+        }
+        String spill = params.apply("token.spill-redis-uri");
+        if (spill != null) {
+          SessionStore spillStore = RedisStores.spill(spill, idle, absolute);
+          owned.add(spillStore);
+          token.spillTo(spillStore);
         }
         return token.build();
       }

@@ -51,8 +51,8 @@ public final class SessionFilter implements Filter {
 
   private FilterSettings settings;
   private BlockingSessionStore store;
-  /** True when this filter built the store from init parameters, and so closes it. */
-  private boolean ownsStore;
+  /** Set when this filter built the store from init parameters, and so closes it (and what it uses). */
+  private FilterSettings.Parsed owned;
 
   /** For {@code web.xml}: configured from the init parameters in {@link #init}. */
   public SessionFilter() {}
@@ -80,7 +80,7 @@ public final class SessionFilter implements Filter {
       FilterSettings.Parsed parsed = FilterSettings.fromInitParameters(config::getInitParameter);
       this.settings = parsed.settings;
       this.store = BlockingSessionStore.of(parsed.store);
-      this.ownsStore = true;
+      this.owned = parsed;
     } catch (RuntimeException e) {
       throw new ServletException("SessionFilter '" + config.getFilterName() + "': " + e.getMessage(), e);
     }
@@ -177,8 +177,10 @@ public final class SessionFilter implements Filter {
 
   @Override
   public void destroy() {
-    if (ownsStore && store != null) {
-      store.close();
+    if (owned != null) {
+      owned.close();
+      owned = null;
+      store = null; // a container that restarts the filter calls init again, which builds a new store
     }
   }
 

@@ -118,6 +118,33 @@ abstract class AbstractFilterConfigurationSuite {
   }
 
   @Test
+  void aRedisStoreThatGoesDownAnswers503AndRecoversWhenItComesBack() throws Exception {
+    redis = RedisServerProcess.start();
+    store = Stores.redis(redis.uri(), clock);
+    container = newContainer();
+    Browser browser = new Browser(container.start(SessionFilter.builder(store).retryAfter(Duration.ofSeconds(3))
+        .build(), Map.of(), servlet), "SESSION");
+    browser.get("/count");
+    int invocations = servlet.invocations.get();
+
+    redis.kill();
+    Browser.Reply reply = browser.get("/count");
+    assertThat(reply.status()).isEqualTo(503);
+    assertThat(reply.retryAfter()).isEqualTo("3");
+    assertThat(servlet.invocations.get()).isEqualTo(invocations);
+    // a request without a cookie needs no store until it saves: it is answered 503 at that point
+    Browser fresh = new Browser(browser.port(), "SESSION");
+    Browser.Reply first = fresh.get("/count");
+    assertThat(first.status()).isEqualTo(503);
+    assertThat(first.setCookies()).isEmpty();
+
+    redis.restart(); // empty: there is no persistence, so the old session is gone and a new one starts
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+        .until(() -> browser.get("/peek").status() == 200);
+    assertThat(browser.get("/count").body()).startsWith("visits=1 new=true");
+  }
+
+  @Test
   void withContinueTheApplicationRunsWithoutASessionWhileTheStoreIsUnreachable() throws Exception {
     Browser browser = startWithRedisBackedTokens(StoreUnavailablePolicy.CONTINUE_WITHOUT_SESSION);
     browser.get("/count");

@@ -19,6 +19,10 @@ final class Browser {
   private final String cookieName;
   String cookie; // the value held, or null
 
+  int port() {
+    return port;
+  }
+
   Browser(int port, String cookieName) {
     this.port = port;
     this.cookieName = cookieName;

@@ -5,6 +5,7 @@ import dev.loadstone.session.JsonSessionCodec;
 import dev.loadstone.session.SessionCodec;
 import dev.loadstone.session.SessionFactory;
 import dev.loadstone.session.SessionStore;
+import dev.loadstone.session.redis.RedisSessionStore;
 import dev.loadstone.session.token.KeyRing;
 import dev.loadstone.session.token.RevocationList;
 import dev.loadstone.session.token.TokenSessionStore;
@@ -23,6 +24,14 @@ final class Stores {
   static SessionStore inMemory(Clock clock) {
     return InMemorySessionStore.builder()
         .sessions(SessionFactory.builder().clock(clock).codec(codec()).build())
+        .build();
+  }
+
+  /** The Redis store (session-core) on a real redis-server. */
+  static SessionStore redis(String uri, Clock clock) {
+    return RedisSessionStore.builder()
+        .sessions(SessionFactory.builder().clock(clock).codec(codec()).build())
+        .uri(uri)
         .build();
   }
 

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.loadstone.session.BlockingSessionStore;
 import dev.loadstone.session.Session;
+import dev.loadstone.session.SessionFactory;
 import dev.loadstone.session.SessionStoreUnavailableException;
+import dev.loadstone.session.redis.RedisSessionStore;
 import dev.loadstone.session.testing.MutableClock;
 import dev.loadstone.session.testing.RedisServerProcess;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -16,8 +18,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Revocation against a real redis-server: two store instances play two nodes sharing one key ring. */
-class TokenRevocationIT {
+/** Revocation and spill against a real redis-server: two store instances play two nodes sharing one key ring. */
+class TokenRedisIT {
   static RedisServerProcess redis;
   static final KeyRing KEYS = KeyRing.of("k1", TokenSessionStoreTest.filled(7));
 
@@ -134,6 +136,33 @@ class TokenRevocationIT {
       assertThatThrownBy(() -> nodeA.load(token)).isInstanceOf(SessionStoreUnavailableException.class);
     } finally {
       redis.restart();
+    }
+  }
+
+  @Test
+  void aSessionTooLargeForTheCookieSpillsToRedisAndTheCookieCarriesOnlyASignedReference() {
+    try (RedisSessionStore redisStore = RedisSessionStore.builder()
+        .sessions(SessionFactory.builder().clock(clock).meterRegistry(meters).build())
+        .uri(redis.uri())
+        .build()) {
+      BlockingSessionStore node = BlockingSessionStore.of(TokenSessionStore.builder()
+          .keyRing(KEYS).clock(clock).meterRegistry(meters).spillTo(redisStore).build());
+      Session s = node.create();
+      s.setAttribute("cart", "item,".repeat(2_000));
+      String reference = node.save(s);
+      assertThat(reference.length()).isLessThan(300);
+      assertThat((Long) redis.call("DBSIZE")).isGreaterThanOrEqualTo(1L);
+
+      Session loaded = node.load(reference).orElseThrow();
+      assertThat(loaded.id()).isEqualTo(s.id());
+      assertThat(loaded.getAttribute("cart")).isEqualTo("item,".repeat(2_000));
+
+      // a forged reference (another spill handle) fails the tag check like any tampered token
+      String[] parts = reference.split("\\.");
+      assertThat(node.load(parts[0] + "." + parts[1] + "." + parts[2] + "x." + parts[3])).isEmpty();
+
+      node.delete(s.id());
+      assertThat(node.load(reference)).isEmpty();
     }
   }
 
