@@ -54,6 +54,8 @@ final class Demo implements AutoCloseable {
     t.setDaemon(true);
     return t;
   });
+  /** Applications whose stop was accepted but has not finished. */
+  private final java.util.Set<String> stopping = new java.util.HashSet<>();
   private ProxyOperations operations;
   private ProxyServer proxy;
 
@@ -171,9 +173,12 @@ final class Demo implements AutoCloseable {
     if (app == null) {
       return "unknown server '" + name + "' (expected one of app-1, app-2, app-3)";
     }
-    long running = apps.stream().filter(DemoApp::isRunning).count();
-    if (app.isRunning() && running <= 1) {
-      return "not stopping " + name + ": it is the last one running";
+    synchronized (stopping) {
+      long running = apps.stream().filter(a -> a.isRunning() && !stopping.contains(a.name())).count();
+      if (app.isRunning() && !stopping.contains(name) && running <= 1) {
+        return "not stopping " + name + ": it is the last one running";
+      }
+      stopping.add(name);
     }
     control.execute(() -> {
       try {
@@ -181,6 +186,10 @@ final class Demo implements AutoCloseable {
         log.info("{} stopped", name);
       } catch (Exception e) {
         log.warn("{} did not stop cleanly: {}", name, e.toString());
+      } finally {
+        synchronized (stopping) {
+          stopping.remove(name);
+        }
       }
     });
     return null;

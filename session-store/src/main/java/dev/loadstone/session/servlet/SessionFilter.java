@@ -136,11 +136,12 @@ public final class SessionFilter implements Filter {
     } finally {
       try {
         sessions.saveAtEnd();
-      } catch (SessionStoreUnavailableException e) {
+      } catch (RuntimeException e) {
         if (completed) {
           throw e;
         }
-        log.warn("session not saved after a failed request: {}", e.getMessage());
+        // the application's own exception is the one to report
+        log.warn("session not saved after a failed request: {}", e.toString());
       }
     }
   }
