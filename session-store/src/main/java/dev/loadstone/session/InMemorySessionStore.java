@@ -163,8 +163,13 @@ public final class InMemorySessionStore implements SessionStore {
 
   @Override
   public CompletionStage<Void> delete(String id) {
-    if (SessionIds.isWellFormed(id)) {
-      cache.invalidate(id);
+    if (!SessionIds.isWellFormed(id)) {
+      return CompletableFuture.completedFuture(null);
+    }
+    String next = id;
+    for (int hop = 0; hop < 4 && next != null; hop++) {
+      Entry removed = cache.asMap().remove(next);
+      next = removed != null && removed.data == null ? removed.movedTo : null; // an old id: delete where it led
     }
     return CompletableFuture.completedFuture(null);
   }

@@ -193,9 +193,12 @@ public final class TrackedSession implements Session {
     }
     Set<String> deletes = isNew ? Set.of() : removed;
     boolean touch = touchDue();
-    Map<String, byte[]> after = new HashMap<>(stored);
-    after.keySet().removeAll(removed);
-    after.putAll(writes);
+    Map<String, byte[]> after = stored; // immutable: shared, not copied, when no attribute changed
+    if (!writes.isEmpty() || !deletes.isEmpty()) {
+      after = new HashMap<>(stored);
+      after.keySet().removeAll(removed);
+      after.putAll(writes);
+    }
     SessionData data = new SessionData(id, creationTime, touch ? lastAccess : storedLastAccess, idleTimeout,
         absoluteTimeout, after);
     return new SessionChanges(id, isNew, writes, deletes, touch, idleTimeoutChanged, data);

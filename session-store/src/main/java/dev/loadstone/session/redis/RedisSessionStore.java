@@ -391,17 +391,24 @@ public final class RedisSessionStore implements SessionStore {
     if (!SessionIds.isWellFormed(id)) {
       return CompletableFuture.completedFuture(null);
     }
+    return delete(id, 0);
+  }
+
+  private CompletableFuture<Void> delete(String id, int hops) {
     if (nearCache != null) {
       nearCache.invalidate(id);
     }
-    return commands().thenCompose(c -> c.del(key(id)).toCompletableFuture()).handle((n, e) -> {
+    return eval(Scripts.DELETE, key(id)).thenCompose(reply -> {
       if (nearCache != null) {
         nearCache.invalidate(id);
       }
-      if (e != null) {
-        throw unavailable("delete", e);
+      if ("moved".equals(status(reply)) && hops < 3) {
+        String movedTo = new String((byte[]) reply.get(1), StandardCharsets.UTF_8);
+        if (SessionIds.isWellFormed(movedTo)) {
+          return delete(movedTo, hops + 1);
+        }
       }
-      return null;
+      return CompletableFuture.completedFuture(null);
     });
   }
 
@@ -425,7 +432,7 @@ public final class RedisSessionStore implements SessionStore {
           String status = status(reply);
           if (!status.equals("ok")) {
             // Deleted meanwhile, or moved by a parallel id change: do not keep a session the old one no longer has.
-            return delete(newId).thenApply(v -> {
+            return delete(newId, 3).thenApply(v -> {
               tracked.moveTo(newId);
               return (Session) tracked;
             });

@@ -87,6 +87,17 @@ final class Scripts {
       return {'full', redis.call('HGETALL', KEYS[1])}
       """);
 
+  /**
+   * KEYS[1] session key. Deletes it; when it was a tombstone, returns the id it pointed to so the caller deletes
+   * that session too (an old-id logout during the grace period must not leave the moved session alive).
+   */
+  static final Script DELETE = new Script("""
+      local moved = redis.call('HGET', KEYS[1], '#m')
+      redis.call('DEL', KEYS[1])
+      if moved then return {'moved', moved} end
+      return {'ok'}
+      """);
+
   record Script(String source, String sha) {
     Script(String source) {
       this(source, sha1(source));

@@ -26,6 +26,7 @@ class RedisClusterIT extends SessionStoreContract {
   @BeforeAll
   static void startCluster() {
     cluster = RedisCluster.start();
+    WarmUp.cluster(cluster.seeds());
   }
 
   @AfterAll
@@ -49,6 +50,26 @@ class RedisClusterIT extends SessionStoreContract {
   protected void assertNoTrace(String id) {
     String key = RedisSessionStore.key(id);
     assertThat(cluster.nodeFor(key).call("EXISTS", key)).isEqualTo(0L);
+  }
+
+  @Test
+  void aNearCacheOnTheClusterChecksTheVersionSoTheNextLoadOnAnotherNodeSeesAChange() {
+    java.util.function.Supplier<RedisSessionStore> node = () -> RedisSessionStore.builder().clusterSeeds(cluster.seeds())
+        .sessions(factory).nearCache(100).nearCacheTtl(Duration.ofMinutes(10)).build();
+    try (BlockingSessionStore a = BlockingSessionStore.of(node.get()); BlockingSessionStore b = BlockingSessionStore.of(node.get())) {
+      Session s = a.create();
+      s.setAttribute("n", 1);
+      a.save(s);
+      assertThat(b.load(s.id()).orElseThrow().getAttribute("n")).isEqualTo(1);
+      assertThat(b.load(s.id()).orElseThrow().getAttribute("n")).isEqualTo(1);
+      Session onA = a.load(s.id()).orElseThrow();
+      onA.setAttribute("n", 2);
+      a.save(onA);
+      assertThat(b.load(s.id()).orElseThrow().getAttribute("n")).isEqualTo(2);
+      a.delete(s.id());
+      assertThat(b.load(s.id())).isEmpty();
+      assertThat(meters.get("loadstone.session.nearcache.loads").tag("result", "validated").counter().count()).isGreaterThanOrEqualTo(1);
+    }
   }
 
   @Test

@@ -24,6 +24,7 @@ class RedisNearCacheIT extends SessionStoreContract {
   @BeforeAll
   static void startRedis() {
     redis = RedisServerProcess.start();
+    WarmUp.standalone(redis.uri());
   }
 
   @AfterAll

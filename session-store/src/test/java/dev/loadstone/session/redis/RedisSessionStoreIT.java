@@ -25,6 +25,7 @@ class RedisSessionStoreIT extends SessionStoreContract {
   @BeforeAll
   static void startRedis() {
     redis = RedisServerProcess.start();
+    WarmUp.standalone(redis.uri());
   }
 
   @AfterAll
@@ -193,6 +194,38 @@ class RedisSessionStoreIT extends SessionStoreContract {
     await().atMost(Duration.ofSeconds(5)).until(() -> "{\"v\":\"2\"}".equals(redis.call("HGET", RedisSessionStore.key(s.id()), "a:b")));
     assertThat(redis.call("HGET", RedisSessionStore.key(s.id()), "a:a")).isEqualTo("{\"v\":\"1\"}");
     assertThat(redis.call("HGET", RedisSessionStore.key(s.id()), "#v")).isEqualTo("2");
+  }
+
+  @Test
+  void aMalformedOrOversizedIdIsAbsentWithoutAnyCommand() {
+    saved(Map.of("warm", "up"));
+    assertThat(counter.during(() -> {
+      assertThat(store.load("../../etc/passwd")).isEmpty();
+      assertThat(store.load("A".repeat(4096))).isEmpty();
+      assertThat(store.load("")).isEmpty();
+      store.delete("not{an}id");
+    })).isEmpty();
+  }
+
+  @Test
+  void anAclUserWithPasswordConnectsAndAWrongPasswordIsUnavailable() {
+    try (RedisServerProcess secured = RedisServerProcess.start(List.of("--user", "app", "on", ">s3cret", "~loadstone:*", "&*", "+@all"))) {
+      try (BlockingSessionStore s = BlockingSessionStore.of(RedisSessionStore.builder().uri(secured.uri()).sessions(factory)
+          .credentials("app", "s3cret".toCharArray()).build())) {
+        Session session = s.create();
+        session.setAttribute("a", "1");
+        s.save(session);
+        assertThat(s.load(session.id()).orElseThrow().getAttribute("a")).isEqualTo("1");
+      }
+      try (BlockingSessionStore s = BlockingSessionStore.of(RedisSessionStore.builder()
+          .uri("redis://app:s3cret@127.0.0.1:" + secured.port()).sessions(factory).build())) {
+        assertThat(s.load(factory.ids().next())).isEmpty();
+      }
+      try (BlockingSessionStore s = BlockingSessionStore.of(RedisSessionStore.builder().uri(secured.uri()).sessions(factory)
+          .credentials("app", "wrong".toCharArray()).build())) {
+        assertThatThrownBy(() -> s.load(factory.ids().next())).isInstanceOf(SessionStoreUnavailableException.class);
+      }
+    }
   }
 
   @Test

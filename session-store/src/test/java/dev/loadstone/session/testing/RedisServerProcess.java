@@ -211,6 +211,9 @@ public final class RedisServerProcess implements AutoCloseable {
           return;
         }
       } catch (IOException notYet) {
+        if (String.valueOf(notYet.getMessage()).contains("NOAUTH")) {
+          return; // up, and requires a password
+        }
         // not listening yet
       }
       waitMillis(20);

@@ -229,6 +229,16 @@ public abstract class SessionStoreContract {
   }
 
   @Test
+  void deletingWithTheOldIdDuringTheGracePeriodDeletesTheMovedSessionToo() {
+    Session s = saved(Map.of("a", "1"));
+    Session parallel = store.load(s.id()).orElseThrow();
+    Session moved = store.changeId(store.load(s.id()).orElseThrow());
+    store.delete(parallel.id()); // a parallel request logs out with the id it loaded
+    assertThat(store.load(moved.id())).isEmpty();
+    assertThat(store.load(s.id())).isEmpty();
+  }
+
+  @Test
   void anAttributeThatNoLongerDecodesIsDroppedAndCountedAndTheRestLoads() {
     Session s = saved(Map.of("good", "yes", "cart", new Cart("a", List.of())));
     byte[] otherDeploy = JsonSessionCodec.builder().register("cart-v2", Cart.class).build().encode(new Cart("a", List.of()));
