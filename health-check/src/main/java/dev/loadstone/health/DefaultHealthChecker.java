@@ -123,7 +123,24 @@ final class DefaultHealthChecker implements HealthChecker, PoolListener {
 
   @Override
   public void onChange(PoolSnapshot previous, PoolSnapshot current) {
-    reconcile();
+    // Health and weight changes need nothing here. Returning before taking this object's lock also matters:
+    // the state machine reports health while holding its own lock, and reconcile() takes this lock, then
+    // the machine's; reacting to those reports would invert that order.
+    if (previous == null || !sameMembers(previous, current)) {
+      reconcile();
+    }
+  }
+
+  private static boolean sameMembers(PoolSnapshot a, PoolSnapshot b) {
+    if (a.all().size() != b.all().size()) {
+      return false;
+    }
+    for (BackendState s : b.all()) {
+      if (a.get(s.id()) == null) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Brings the tracked set in line with the pool's latest snapshot (listeners may run concurrently). */

@@ -120,7 +120,11 @@ public final class AdminServer implements AutoCloseable {
     }
   }
 
-  /** Aggregates request bodies up to {@link #MAX_BODY}; a larger one gets a JSON 413 and the connection closes. */
+  /**
+   * Aggregates request bodies up to {@link #MAX_BODY}; a larger one gets a JSON 413. On a keep-alive connection
+   * the rest of that body is read and discarded (closing at once could reset the connection before the client
+   * has read the answer); otherwise the connection closes after the answer.
+   */
   private static final class BoundedAggregator extends HttpObjectAggregator {
     BoundedAggregator() {
       super(MAX_BODY);
@@ -133,8 +137,13 @@ public final class AdminServer implements AutoCloseable {
       FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, r.status, Unpooled.wrappedBuffer(r.body));
       res.headers().set(HttpHeaderNames.CONTENT_TYPE, r.contentType);
       HttpUtil.setContentLength(res, r.body.length);
-      HttpUtil.setKeepAlive(res, false);
-      ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+      boolean keepAlive = HttpUtil.isKeepAlive(oversized);
+      HttpUtil.setKeepAlive(res, keepAlive);
+      if (keepAlive) {
+        ctx.writeAndFlush(res); // the aggregator drops the rest of this body, then the next request is read
+      } else {
+        ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+      }
     }
   }
 

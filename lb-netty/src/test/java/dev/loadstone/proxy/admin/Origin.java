@@ -1,5 +1,6 @@
 package dev.loadstone.proxy.admin;
 
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -8,35 +9,62 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
-/** A real HTTP origin on loopback whose answer the test flips. */
+/**
+ * A real HTTP origin on loopback (JDK HttpServer). {@code /healthz} answers {@link #health}; {@code /slow?ms=N}
+ * answers after N ms (from a timer, no thread held); every other path answers 200 with the origin's id.
+ */
 final class Origin implements AutoCloseable {
-  final AtomicInteger status = new AtomicInteger(200);
-  final AtomicReference<String> body = new AtomicReference<>("ok");
+  final String id;
+  final AtomicInteger health = new AtomicInteger(200);
   final AtomicInteger requests = new AtomicInteger();
-  final AtomicReference<String> lastHost = new AtomicReference<>();
-  final AtomicReference<String> lastPath = new AtomicReference<>();
+  final AtomicInteger inFlightSlow = new AtomicInteger();
   private final HttpServer server;
-  private final ExecutorService executor = Executors.newFixedThreadPool(2);
+  private final ExecutorService executor = Executors.newFixedThreadPool(4);
+  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+  private volatile boolean stopped;
 
-  Origin() throws IOException {
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+  Origin(String id) throws IOException {
+    this.id = id;
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 200);
     server.createContext("/", ex -> {
-      requests.incrementAndGet();
-      lastHost.set(ex.getRequestHeaders().getFirst("Host"));
-      lastPath.set(ex.getRequestURI().getPath());
-      byte[] b = body.get().getBytes(StandardCharsets.UTF_8);
-      ex.sendResponseHeaders(status.get(), b.length);
-      try (OutputStream out = ex.getResponseBody()) {
-        out.write(b);
-      } catch (IOException clientWentAway) {
-        // a bounded-prefix check closes early
+      String path = ex.getRequestURI().getPath();
+      if (path.equals("/healthz")) {
+        respond(ex, health.get(), "health of " + id);
+        return;
       }
+      requests.incrementAndGet();
+      if (path.equals("/slow")) {
+        String q = ex.getRequestURI().getQuery();
+        long ms = Long.parseLong(q.substring(q.indexOf("ms=") + 3));
+        inFlightSlow.incrementAndGet();
+        timer.schedule(() -> {
+          inFlightSlow.decrementAndGet();
+          respond(ex, 200, id);
+        }, ms, TimeUnit.MILLISECONDS);
+        return;
+      }
+      respond(ex, 200, id);
     });
     server.setExecutor(executor);
     server.start();
+  }
+
+  Origin() throws IOException {
+    this("origin");
+  }
+
+  private static void respond(HttpExchange ex, int status, String body) {
+    byte[] b = body.getBytes(StandardCharsets.UTF_8);
+    try (OutputStream out = ex.getResponseBody()) {
+      ex.sendResponseHeaders(status, b.length);
+      out.write(b);
+    } catch (IOException clientWentAway) {
+      // the proxy or a check closed early
+    }
   }
 
   int port() {
@@ -47,9 +75,18 @@ final class Origin implements AutoCloseable {
     return "127.0.0.1:" + port();
   }
 
+  /** Stops at once: the listener closes and open connections are dropped (like a killed process). */
+  void kill() {
+    if (!stopped) {
+      stopped = true;
+      server.stop(0);
+    }
+  }
+
   @Override
   public void close() {
-    server.stop(0);
+    kill();
+    timer.shutdownNow();
     executor.shutdownNow();
   }
 }
