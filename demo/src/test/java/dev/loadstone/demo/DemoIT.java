@@ -73,7 +73,9 @@ class DemoIT {
   void visitsAcrossAllThreeServersKeepOneCounter() throws Exception {
     Set<String> servers = new HashSet<>();
     String session = null;
-    for (int visit = 1; visit <= 30; visit++) {
+    // round robin spreads them; visit until all three answered (a check under heavy load may briefly
+    // take one out of rotation), bounded
+    for (int visit = 1; visit <= 30 || (servers.size() < 3 && visit <= 120); visit++) {
       JsonNode whoami = whoami();
       assertThat(whoami.get("visits").asInt()).isEqualTo(visit);
       if (session == null) {
