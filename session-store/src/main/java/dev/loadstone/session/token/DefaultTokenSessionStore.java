@@ -163,14 +163,13 @@ final class DefaultTokenSessionStore implements TokenSessionStore {
     TokenSession session = new TokenSession(clock, codec, payload.id, payload.created, payload.lastAccessed,
         payload.idleTimeout, payload.absoluteTimeout, false);
     for (Map.Entry<String, byte[]> e : payload.attributes.entrySet()) {
-      try {
-        session.loadAttribute(e.getKey(), codec.decode(e.getValue()), e.getValue());
-      } catch (RuntimeException ex) {
-        droppedAttributes.increment();
-        log.debug("session {}...: attribute '{}' no longer decodes and is dropped: {}", prefix(payload.id),
-            e.getKey(), ex.toString());
-      }
+      session.loadAttribute(e.getKey(), e.getValue()); // decoded on first read
     }
+    session.onUndecodable((name, ex) -> {
+      droppedAttributes.increment();
+      log.debug("session {}...: attribute '{}' no longer decodes and is dropped: {}", prefix(payload.id), name,
+          ex.toString());
+    });
     session.markLoaded(handle, payload.expiresAt);
     session.spilled(spilled);
     remember(session);
@@ -206,7 +205,7 @@ final class DefaultTokenSessionStore implements TokenSessionStore {
   public CompletionStage<String> save(Session session) {
     TokenSession s = own(session);
     Instant now = clock.instant();
-    Map<String, byte[]> encoded = encodeAttributes(s);
+    Map<String, byte[]> encoded = s.encodeAttributes();
     if (!s.isDirty(encoded) && s.token() != null) {
       Duration left = Duration.between(now, s.tokenExpiry());
       if (left.compareTo(threshold(s)) > 0) {
@@ -249,16 +248,6 @@ final class DefaultTokenSessionStore implements TokenSessionStore {
         return referenceToken;
       });
     });
-  }
-
-  private Map<String, byte[]> encodeAttributes(TokenSession s) {
-    Map<String, byte[]> encoded = new LinkedHashMap<>();
-    Map<String, byte[]> saved = s.savedBytes();
-    for (Map.Entry<String, Object> e : s.attributes().entrySet()) {
-      byte[] bytes = s.handedOut().contains(e.getKey()) ? null : saved.get(e.getKey());
-      encoded.put(e.getKey(), bytes != null ? bytes : codec.encode(e.getValue()));
-    }
-    return encoded;
   }
 
   private Duration threshold(TokenSession s) {

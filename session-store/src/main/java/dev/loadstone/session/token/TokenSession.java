@@ -5,14 +5,17 @@ import dev.loadstone.session.SessionCodec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * A session carried in a token. Remembers the token it came from and what changed since, so the store can
@@ -28,14 +31,18 @@ final class TokenSession implements Session {
   private final Duration absoluteTimeout;
   private boolean isNew;
 
-  /** Decoded values. */
-  private final Map<String, Object> attributes = new LinkedHashMap<>();
-  /** Encoded bytes as loaded or last saved, to find values mutated in place. */
+  /** Current attribute names, in order. */
+  private final Set<String> names = new LinkedHashSet<>();
+  /** Values decoded (on first read) or set in this request. */
+  private final Map<String, Object> live = new HashMap<>();
+  /** Encoded bytes as loaded or last saved: unread attributes are written back as they are. */
   private Map<String, byte[]> savedBytes = new HashMap<>();
-  /** Attributes handed out by getAttribute since the last save: the only ones that can have been mutated. */
+  /** Attributes handed out by getAttribute or set since the last save: the only ones that can have changed. */
   private final Set<String> handedOut = new HashSet<>();
   /** Set, removed, re-timed or re-keyed since the last save. */
   private boolean changed;
+  /** Told about an attribute that no longer decodes (it is dropped). */
+  private BiConsumer<String, RuntimeException> onUndecodable = (name, e) -> {};
 
   /** The token this session was loaded from or last saved as; null before the first save. */
   private String token;
@@ -100,7 +107,24 @@ final class TokenSession implements Session {
 
   @Override
   public Object getAttribute(String name) {
-    Object value = attributes.get(name);
+    Object value = live.get(name);
+    if (value == null && names.contains(name)) {
+      byte[] bytes = savedBytes.get(name);
+      if (bytes != null) {
+        try {
+          value = codec.decode(bytes); // lazily: a request pays only for what it reads
+        } catch (RuntimeException e) {
+          names.remove(name);
+          onUndecodable.accept(name, e);
+          return null;
+        }
+        if (value == null) {
+          names.remove(name);
+          return null;
+        }
+        live.put(name, value);
+      }
+    }
     if (value != null) {
       handedOut.add(name);
     }
@@ -115,21 +139,29 @@ final class TokenSession implements Session {
       return;
     }
     codec.encode(value); // fail fast on a value the codec cannot write (encoded again at save: it may change)
-    attributes.put(name, value);
+    live.put(name, value);
+    names.add(name);
     handedOut.add(name);
     changed = true;
   }
 
   @Override
   public void removeAttribute(String name) {
-    if (attributes.remove(name) != null) {
+    if (names.remove(name)) {
+      live.remove(name);
       changed = true;
     }
   }
 
   @Override
   public Set<String> getAttributeNames() {
-    return Collections.unmodifiableSet(new HashSet<>(attributes.keySet()));
+    for (String name : new ArrayList<>(names)) {
+      if (!live.containsKey(name)) {
+        getAttribute(name); // drops what no longer decodes
+        handedOut.remove(name); // listing names hands out no value
+      }
+    }
+    return Collections.unmodifiableSet(new LinkedHashSet<>(names));
   }
 
   @Override
@@ -140,18 +172,28 @@ final class TokenSession implements Session {
 
   // ---- store side
 
-  void loadAttribute(String name, Object value, byte[] bytes) {
-    attributes.put(name, value);
+  void loadAttribute(String name, byte[] bytes) {
+    names.add(name);
     savedBytes.put(name, bytes);
   }
 
-  Map<String, Object> attributes() {
-    return attributes;
+  void onUndecodable(BiConsumer<String, RuntimeException> listener) {
+    this.onUndecodable = listener;
+  }
+
+  /** Current attributes as bytes: unread ones as saved, the others encoded now. */
+  Map<String, byte[]> encodeAttributes() {
+    Map<String, byte[]> encoded = new LinkedHashMap<>();
+    for (String name : names) {
+      byte[] bytes = handedOut.contains(name) ? null : savedBytes.get(name);
+      encoded.put(name, bytes != null ? bytes : codec.encode(live.get(name)));
+    }
+    return encoded;
   }
 
   /** True when something must be written: new, changed, or an attribute handed out was mutated in place. */
   boolean isDirty(Map<String, byte[]> encoded) {
-    if (isNew || changed) {
+    if (isNew || changed || encoded.size() != savedBytes.size()) {
       return true;
     }
     for (String name : handedOut) {
@@ -162,14 +204,6 @@ final class TokenSession implements Session {
       }
     }
     return false;
-  }
-
-  Set<String> handedOut() {
-    return handedOut;
-  }
-
-  Map<String, byte[]> savedBytes() {
-    return savedBytes;
   }
 
   void markSaved(String token, Instant expiry, Map<String, byte[]> encoded) {

@@ -341,6 +341,37 @@ class TokenSessionStoreTest {
   }
 
   @Test
+  void attributesAreDecodedOnlyWhenReadAndUnreadOnesAreWrittenBackAsTheyWere() {
+    java.util.concurrent.atomic.AtomicInteger decodes = new java.util.concurrent.atomic.AtomicInteger();
+    dev.loadstone.session.SessionCodec counting = new dev.loadstone.session.SessionCodec() {
+      final dev.loadstone.session.SessionCodec json = dev.loadstone.session.JsonSessionCodec.builder().build();
+
+      @Override
+      public byte[] encode(Object value) {
+        return json.encode(value);
+      }
+
+      @Override
+      public Object decode(byte[] bytes) {
+        decodes.incrementAndGet();
+        return json.decode(bytes);
+      }
+    };
+    BlockingSessionStore store = BlockingSessionStore.of(builder(KeyRing.of("k1", K1)).codec(counting).build());
+    String token = savedToken(store, Map.of("a", "x", "b", List.of(1, 2), "c", 3));
+    Session loaded = store.load(token).orElseThrow();
+    assertThat(decodes.get()).isZero();
+    loaded.setAttribute("c", 4);
+    String next = store.save(loaded);
+    assertThat(decodes.get()).isZero();
+    Session again = store.load(next).orElseThrow();
+    assertThat(again.getAttribute("a")).isEqualTo("x");
+    assertThat(again.getAttribute("b")).isEqualTo(List.of(1, 2));
+    assertThat(again.getAttribute("c")).isEqualTo(4);
+    assertThat(decodes.get()).isEqualTo(3);
+  }
+
+  @Test
   void builderOptionsAreCheckedAndSetAtMostOnce() {
     assertThatThrownBy(() -> TokenSessionStore.builder().build())
         .hasMessage("keyRing: not set (expected: TokenSessionStore.builder().keyRing(...))");
