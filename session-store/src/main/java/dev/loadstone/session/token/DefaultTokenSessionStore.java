@@ -308,6 +308,9 @@ final class DefaultTokenSessionStore implements TokenSessionStore {
   }
 
   private void remember(TokenSession s) {
+    if (revocations == null && spillStore == null) {
+      return; // nothing to bound or clean up later: skip the cache write on the hot path
+    }
     seen.put(s.id(), new Seen(s.creationTime(), s.idleTimeout(), s.absoluteTimeout(),
         s.spilled() != null ? s.spilled().id() : null));
   }
