@@ -54,6 +54,7 @@ public final class ProxyServer implements AutoCloseable {
   private final ChannelGroup clients;
   private final ProxyContext context;
   private final boolean epoll;
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
   private ProxyServer(Builder b) {
     this.config = b.config;
@@ -133,6 +134,9 @@ public final class ProxyServer implements AutoCloseable {
   /** Stops accepting and closes every connection now. */
   @Override
   public void close() {
+    if (closed.getAndSet(true)) {
+      return;
+    }
     context.draining = true;
     serverChannel.close().syncUninterruptibly();
     clients.close().awaitUninterruptibly(5, TimeUnit.SECONDS);

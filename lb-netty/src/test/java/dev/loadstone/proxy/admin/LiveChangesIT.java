@@ -193,6 +193,30 @@ class LiveChangesIT {
   }
 
   @Test
+  void backendAnswering5xxIsEjectedAfterFiveButNeverMoreThanTheMaxShareOfThePool() throws Exception {
+    origin("b2").status.set(500);
+    origin("b3").status.set(503);
+    URI uri = URI.create("http://127.0.0.1:" + proxy.localAddress().getPort() + "/item");
+    int fivexx = 0;
+    for (int i = 0; i < 45; i++) {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() >= 500) {
+        fivexx++;
+      }
+    }
+    assertThat(ops.healthChecker().isEjected("b2")).isTrue();
+    assertThat(pool.snapshot().get("b2").health()).isEqualTo(Health.DOWN);
+    assertThat(origin("b2").requests.get()).as("ejected right after its 5th consecutive 5xx").isEqualTo(5);
+    // One of three backends is the most the default 50% share allows: b3 keeps serving (and failing).
+    assertThat(ops.healthChecker().isEjected("b3")).isFalse();
+    assertThat(pool.snapshot().get("b3").health()).isEqualTo(Health.UP);
+    assertThat(origin("b3").requests.get()).isGreaterThan(5);
+    assertThat(fivexx).isEqualTo(5 + origin("b3").requests.get());
+    Map<String, Double> s = PrometheusText.parse(admin("GET", "/metrics", null).body());
+    assertThat(s.get("loadstone_backend_requests_total{backend=\"b2\",status_class=\"5xx\"}")).isEqualTo(5.0);
+  }
+
+  @Test
   void invalidReloadChangesNothing() throws Exception {
     String before = pool.snapshot().all().toString();
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> ops.reload(List.of(
