@@ -3,15 +3,19 @@ package dev.loadstone.lb;
 import java.util.random.RandomGenerator;
 
 /**
- * Weighted sampling in O(1) by Walker's alias method, built in O(n) with Vose's stable variant: one
- * uniform index and one uniform double per sample. Equal weights skip the table (one index only).
+ * Weighted sampling in O(1) by Walker's alias method, built in O(n) with Vose's stable variant. One
+ * {@code nextLong()} per sample: its high 32 bits pick a column by multiply-shift (no division), its low
+ * 32 bits decide between the column and its alias against a 32-bit threshold (no floating point). Equal
+ * weights skip the table.
  *
  * <p>Reference: M. D. Vose, "A linear algorithm for generating random numbers with a given distribution",
  * IEEE Trans. Software Eng. 17(9), 1991.
  */
 final class AliasTable {
   private final int n;
-  private final double[] probability; // null when all weights are equal
+  private static final long ONE = 1L << 32;
+
+  private final long[] threshold; // keep the column when the low 32 bits are below; null when all weights are equal
   private final int[] alias;
 
   AliasTable(double[] weights) {
@@ -23,11 +27,11 @@ final class AliasTable {
       equal &= w == weights[0];
     }
     if (equal || n < 2) {
-      probability = null;
+      threshold = null;
       alias = null;
       return;
     }
-    probability = new double[n];
+    double[] probability = new double[n];
     alias = new int[n];
     double[] scaled = new double[n];
     int[] small = new int[n];
@@ -60,6 +64,10 @@ final class AliasTable {
     while (ns > 0) {
       probability[small[--ns]] = 1.0; // only rounding leaves these
     }
+    threshold = new long[n];
+    for (int i = 0; i < n; i++) {
+      threshold[i] = probability[i] >= 1.0 ? ONE : Math.max(1L, (long) (probability[i] * ONE));
+    }
   }
 
   static AliasTable of(BackendState[] states, long now) {
@@ -71,10 +79,22 @@ final class AliasTable {
   }
 
   int sample(RandomGenerator random) {
-    int i = random.nextInt(n);
-    if (probability == null || random.nextDouble() < probability[i]) {
+    long r = random.nextLong();
+    int i = column(r, n);
+    if (threshold == null || (r & 0xffffffffL) < threshold[i]) {
       return i;
     }
     return alias[i];
+  }
+
+  /** Column {@code floor(high32(r) * n / 2^32)}: uniform over 0..n-1 for a uniform r. */
+  static int column(long r, int n) {
+    return (int) (((r >>> 32) * n) >>> 32);
+  }
+
+  /** A value whose draw lands on column {@code i} of {@code n} and keeps it (for tests that script draws). */
+  static long drawFor(int i, int n) {
+    long high = ((long) i << 32) / n + (((long) i << 32) % n == 0 ? 0 : 1);
+    return high << 32;
   }
 }

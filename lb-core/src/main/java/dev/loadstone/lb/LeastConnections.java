@@ -17,11 +17,16 @@ package dev.loadstone.lb;
  */
 final class LeastConnections implements Balancer {
   private final BackendState[] states;
+  private final java.util.concurrent.atomic.AtomicInteger[] inFlight;
   private final double[] inverseWeight;
   private final SmoothWeightedRoundRobin ties;
 
   LeastConnections(PoolSnapshot snapshot) {
     this.states = snapshot.available().toArray(new BackendState[0]);
+    this.inFlight = new java.util.concurrent.atomic.AtomicInteger[states.length];
+    for (int i = 0; i < states.length; i++) {
+      inFlight[i] = states[i].inFlight;
+    }
     this.inverseWeight = new double[states.length];
     long now = snapshot.takenAtNanos();
     for (int i = 0; i < states.length; i++) {
@@ -69,6 +74,6 @@ final class LeastConnections implements Balancer {
   }
 
   private double load(int i) {
-    return states[i].inFlight.get() * inverseWeight[i];
+    return inFlight[i].get() * inverseWeight[i];
   }
 }

@@ -34,11 +34,13 @@ final class MaglevHash implements Balancer {
   private static final long SKIP_SEED = 0x9e3779b97f4a7c15L;
 
   private final BackendState[] states; // sorted by id
+  private final Pick[] picks;
   private final int[] table;
   private final RoundRobin keyless;
 
   private MaglevHash(PoolSnapshot snapshot, BackendState[] states, int[] table) {
     this.states = states;
+    this.picks = Balancers.picks(states);
     this.table = table;
     this.keyless = new RoundRobin(snapshot);
   }
@@ -50,9 +52,12 @@ final class MaglevHash implements Balancer {
       return keyless.pick(request);
     }
     int m = table.length;
-    int slot = (int) Long.remainderUnsigned(Hashing.hash64(key, KEY_SEED), m);
+    int slot = slotOf(Hashing.hash64(key, KEY_SEED), m);
+    if (!request.hasExclusions()) {
+      return picks[table[slot]];
+    }
     BackendState s = states[table[slot]];
-    if (!request.hasExclusions() || !request.isExcluded(s.id())) {
+    if (!request.isExcluded(s.id())) {
       return s.asPick();
     }
     for (int k = 1; k < m; k++) {
@@ -65,6 +70,11 @@ final class MaglevHash implements Balancer {
       }
     }
     return Balancers.noneLeft();
+  }
+
+  /** Maps a 64-bit hash onto 0..m-1 by multiply-shift of its high 32 bits (Lemire), avoiding a division. */
+  static int slotOf(long hash, int m) {
+    return (int) (((hash >>> 32) * m) >>> 32);
   }
 
   /** A factory that remembers its last table and reuses it for the same (id, weight) pairs. */

@@ -22,6 +22,8 @@ final class PowerOfTwoChoicesLeastConnections implements Balancer {
   private static final int REDRAWS = 8;
 
   private final BackendState[] states;
+  private final Pick[] picks;
+  private final java.util.concurrent.atomic.AtomicInteger[] inFlight;
   private final double[] inverseWeight;
   private final AliasTable table;
   private final int choices;
@@ -29,6 +31,11 @@ final class PowerOfTwoChoicesLeastConnections implements Balancer {
 
   PowerOfTwoChoicesLeastConnections(PoolSnapshot snapshot, int choices, Supplier<? extends RandomGenerator> random) {
     this.states = snapshot.available().toArray(new BackendState[0]);
+    this.picks = Balancers.picks(states);
+    this.inFlight = new java.util.concurrent.atomic.AtomicInteger[states.length];
+    for (int i = 0; i < states.length; i++) {
+      inFlight[i] = states[i].inFlight;
+    }
     long now = snapshot.takenAtNanos();
     this.inverseWeight = new double[states.length];
     for (int i = 0; i < states.length; i++) {
@@ -59,7 +66,7 @@ final class PowerOfTwoChoicesLeastConnections implements Balancer {
       if (b < 0) {
         return states[a].asPick();
       }
-      return states[load(b) < load(a) ? b : a].asPick();
+      return picks[load(b) < load(a) ? b : a];
     }
     int[] drawn = new int[choices];
     int count = 0;
@@ -81,7 +88,7 @@ final class PowerOfTwoChoicesLeastConnections implements Balancer {
   }
 
   private double load(int i) {
-    return states[i].inFlight.get() * inverseWeight[i];
+    return inFlight[i].get() * inverseWeight[i];
   }
 
   /** A drawn index that is neither {@code not1}, {@code not2} nor excluded; -1 when none could be found. */

@@ -14,10 +14,12 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class RoundRobin implements Balancer {
   private final List<BackendState> available;
+  private final Pick[] picks;
   private final AtomicLong next = new AtomicLong();
 
   RoundRobin(PoolSnapshot snapshot) {
     this.available = snapshot.available();
+    this.picks = Balancers.picks(available.toArray(new BackendState[0]));
   }
 
   static Balancer create(PoolSnapshot snapshot) {
@@ -34,7 +36,7 @@ final class RoundRobin implements Balancer {
     }
     int start = (int) ((next.getAndIncrement() & Long.MAX_VALUE) % n);
     if (!request.hasExclusions()) {
-      return available.get(start).asPick();
+      return picks[start];
     }
     for (int i = 0; i < n; i++) {
       BackendState s = available.get((start + i) % n);

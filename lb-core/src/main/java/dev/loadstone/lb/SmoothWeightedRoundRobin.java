@@ -34,12 +34,14 @@ final class SmoothWeightedRoundRobin implements Balancer {
   static final int RAMP_UNITS = 20;
 
   private final BackendState[] states;
+  private final Pick[] picks;
   private final int[] schedule;
   private final AtomicLong next = new AtomicLong();
 
   /** Over effective weights ({@code ignoreWeights}: every backend weighs 1 apart from its slow-start share). */
   SmoothWeightedRoundRobin(PoolSnapshot snapshot, boolean ignoreWeights) {
     this.states = snapshot.available().toArray(new BackendState[0]);
+    this.picks = Balancers.picks(states);
     this.schedule = buildSchedule(units(states, snapshot.takenAtNanos(), ignoreWeights));
   }
 
@@ -54,9 +56,8 @@ final class SmoothWeightedRoundRobin implements Balancer {
       return Pick.none();
     }
     int i = schedule[(int) ((next.getAndIncrement() & Long.MAX_VALUE) % len)];
-    BackendState s = states[i];
-    if (!request.hasExclusions() || !request.isExcluded(s.id())) {
-      return s.asPick();
+    if (!request.hasExclusions() || !request.isExcluded(states[i].id())) {
+      return picks[i];
     }
     return Balancers.firstNotExcluded(states, i, request);
   }

@@ -23,7 +23,7 @@ import javax.crypto.spec.SecretKeySpec;
  * dropped from the list. Tags are compared in constant time. Reference: RFC 2104 (HMAC), RFC 4648 section 5
  * (base64url), RFC 6265 (cookie values).
  *
- * <p>Immutable and thread-safe; each thread keeps its own {@link Mac} per key.
+ * <p>Immutable and thread-safe; each thread keeps its own initialized {@link Mac} per key.
  */
 public final class StickyCookies {
   static final int MIN_KEY_BYTES = 32;
@@ -72,7 +72,7 @@ public final class StickyCookies {
       raw[p++] = (byte) (issuedAtSeconds >>> (8 * i));
     }
     System.arraycopy(id, 0, raw, p, id.length);
-    Mac mac = key.mac.get();
+    Mac mac = key.scratch.get().mac;
     mac.update(raw, 0, bodyLength);
     try {
       mac.doFinal(raw, bodyLength);
@@ -108,10 +108,15 @@ public final class StickyCookies {
     if (key == null) {
       return null;
     }
-    Mac mac = key.mac.get();
-    mac.update(raw, 0, bodyLength);
-    byte[] expected = mac.doFinal();
-    if (!MessageDigest.isEqual(expected, Arrays.copyOfRange(raw, bodyLength, raw.length))) {
+    Scratch scratch = key.scratch.get();
+    scratch.mac.update(raw, 0, bodyLength);
+    try {
+      scratch.mac.doFinal(scratch.expected, 0);
+    } catch (GeneralSecurityException e) {
+      return null; // cannot happen: the buffer is large enough
+    }
+    System.arraycopy(raw, bodyLength, scratch.actual, 0, TAG_BYTES);
+    if (!MessageDigest.isEqual(scratch.expected, scratch.actual)) {
       return null;
     }
     long issued = 0;
@@ -168,15 +173,26 @@ public final class StickyCookies {
     return new String(keys[keys.length - 1].id, StandardCharsets.US_ASCII);
   }
 
+  /** Per thread and key: an initialized Mac and two tag buffers, so verifying allocates no tag arrays. */
+  private static final class Scratch {
+    final Mac mac;
+    final byte[] expected = new byte[TAG_BYTES];
+    final byte[] actual = new byte[TAG_BYTES];
+
+    Scratch(Mac mac) {
+      this.mac = mac;
+    }
+  }
+
   private static final class SigningKey {
     final byte[] id;
-    final ThreadLocal<Mac> mac;
+    final ThreadLocal<Scratch> scratch;
 
     SigningKey(String keyId, byte[] secret) {
       this.id = keyId.getBytes(StandardCharsets.US_ASCII);
       SecretKeySpec spec = new SecretKeySpec(secret.clone(), ALGORITHM);
       newMac(spec); // fail at build time, not on the hot path
-      this.mac = ThreadLocal.withInitial(() -> newMac(spec));
+      this.scratch = ThreadLocal.withInitial(() -> new Scratch(newMac(spec)));
     }
 
     private static Mac newMac(SecretKeySpec spec) {

@@ -14,11 +14,13 @@ final class WeightedRandom implements Balancer {
   private static final int REDRAWS = 8;
 
   private final BackendState[] states;
+  private final Pick[] picks;
   private final AliasTable table;
   private final Supplier<? extends RandomGenerator> random;
 
   WeightedRandom(PoolSnapshot snapshot, Supplier<? extends RandomGenerator> random) {
     this.states = snapshot.available().toArray(new BackendState[0]);
+    this.picks = Balancers.picks(states);
     this.table = AliasTable.of(states, snapshot.takenAtNanos());
     this.random = random;
   }
@@ -31,7 +33,7 @@ final class WeightedRandom implements Balancer {
     RandomGenerator rng = random.get();
     int i = table.sample(rng);
     if (!request.hasExclusions()) {
-      return states[i].asPick();
+      return picks[i];
     }
     for (int attempt = 0; attempt < REDRAWS && request.isExcluded(states[i].id()); attempt++) {
       i = table.sample(rng);

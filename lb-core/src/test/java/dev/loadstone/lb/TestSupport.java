@@ -56,44 +56,42 @@ final class TestSupport {
     }
   }
 
-  /** Returns scripted values from {@code nextInt(bound)} and records every bound asked for. */
+  /**
+   * Scripts which backend index each draw lands on (a pool of {@code n} backends), and counts draws.
+   * Balancers draw with {@code nextLong()}; the value returned lands on the scripted index and keeps it
+   * (see {@link AliasTable#drawFor(int, int)}).
+   */
   static final class ScriptedRandom implements RandomGenerator {
-    private final Deque<Integer> ints = new ArrayDeque<>();
-    final List<Integer> bounds = new ArrayList<>();
+    private final int n;
+    private final Deque<Integer> indexes = new ArrayDeque<>();
+    int draws;
+
+    ScriptedRandom(int n) {
+      this.n = n;
+    }
 
     ScriptedRandom then(int... values) {
       for (int v : values) {
-        ints.add(v);
+        if (v < 0 || v >= n) {
+          throw new IllegalArgumentException("index " + v + " outside 0.." + (n - 1));
+        }
+        indexes.add(v);
       }
       return this;
     }
 
     int remaining() {
-      return ints.size();
-    }
-
-    @Override
-    public int nextInt(int bound) {
-      bounds.add(bound);
-      Integer v = ints.poll();
-      if (v == null) {
-        throw new AssertionError("no scripted value left");
-      }
-      if (v < 0 || v >= bound) {
-        throw new AssertionError("scripted " + v + " outside bound " + bound);
-      }
-      return v;
-    }
-
-    /** 0.0: a weighted (alias table) draw then keeps the index scripted for {@code nextInt}. */
-    @Override
-    public double nextDouble() {
-      return 0.0;
+      return indexes.size();
     }
 
     @Override
     public long nextLong() {
-      throw new AssertionError("only nextInt(bound) is scripted");
+      Integer v = indexes.poll();
+      if (v == null) {
+        throw new AssertionError("no scripted value left");
+      }
+      draws++;
+      return AliasTable.drawFor(v, n);
     }
   }
 

@@ -10,6 +10,8 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.resolver.AddressResolverGroup;
+import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
@@ -30,7 +32,8 @@ final class BackendConnections {
   private final long idleTimeoutNanos;
   private final Map<String, ArrayDeque<Channel>> idle = new HashMap<>();
 
-  BackendConnections(EventLoop loop, Class<? extends SocketChannel> channelClass, ProxyConfig config) {
+  BackendConnections(EventLoop loop, Class<? extends SocketChannel> channelClass, ProxyConfig config,
+      AddressResolverGroup<InetSocketAddress> resolver) {
     this.loop = loop;
     this.maxIdle = config.poolMaxIdle();
     this.idleTimeoutNanos = config.poolIdleTimeout().toNanos();
@@ -46,6 +49,7 @@ final class BackendConnections {
         new Bootstrap()
             .group(loop)
             .channel(channelClass)
+            .resolver(resolver)
             .option(ChannelOption.AUTO_READ, false)
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()))
@@ -70,7 +74,8 @@ final class BackendConnections {
         return ch.newSucceededFuture();
       }
     }
-    return bootstrap.connect(backend.host(), backend.port());
+    // Unresolved, so that the non-blocking resolver (not the InetSocketAddress constructor) looks it up.
+    return bootstrap.connect(InetSocketAddress.createUnresolved(backend.host(), backend.port()));
   }
 
   /** Keeps {@code ch} for reuse; it must have carried a complete, cleanly framed exchange. */

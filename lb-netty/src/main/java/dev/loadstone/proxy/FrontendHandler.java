@@ -430,6 +430,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     private FailureCause lastFailure;
+    private Throwable lastConnectError;
 
     private void connected(ChannelFuture cf) {
       if (finished) {
@@ -439,6 +440,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         return;
       }
       if (!cf.isSuccess()) {
+        lastConnectError = cf.cause();
         attemptFailed(cf.cause() instanceof ConnectTimeoutException ? FailureCause.CONNECT_TIMEOUT : FailureCause.CONNECT_FAILED);
         return;
       }
@@ -526,7 +528,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
           break;
         case CONNECT_FAILED:
           code = 502;
-          why = who + " refused the connection";
+          why = who + (lastConnectError instanceof java.net.UnknownHostException ? ": host not found" : " refused the connection");
           break;
         case INVALID_RESPONSE:
           code = 502;

@@ -22,6 +22,11 @@ class FailureHandlingTest {
   @AfterEach
   void stop() throws Exception {
     if (proxy != null) {
+    if (proxy != null) {
+      // Every attempt, successful or not, gave its lease back.
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+          .until(() -> proxy.pool().snapshot().all().stream().allMatch(b -> b.inFlight() == 0));
+    }
       proxy.close();
     }
     for (AutoCloseable c : closeables) {
@@ -189,5 +194,36 @@ class FailureHandlingTest {
     }
     assertThat(bodies.subList(0, 10)).containsExactly("a", "b", "c", "a", "b", "c", "a", "b", "c", "a");
     assertThat(bodies.subList(10, 30)).doesNotContain("b").contains("a", "c");
+  }
+
+  @Test
+  void aBackendThatDoesNotAcceptWithinTheConnectTimeoutGives504() throws Exception {
+    // A listening socket that never accepts: once its accept queue is full, Linux drops further SYNs,
+    // so a connect neither succeeds nor fails until the connect timeout.
+    try (ServerSocket full = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      List<java.net.Socket> fillers = new ArrayList<>();
+      try {
+        for (int i = 0; i < 10; i++) {
+          java.net.Socket f = new java.net.Socket();
+          try {
+            f.connect(full.getLocalSocketAddress(), 200);
+          } catch (java.net.SocketTimeoutException e) {
+            f.close();
+            break; // the queue is full
+          }
+          fillers.add(f);
+        }
+        String addr = "127.0.0.1:" + full.getLocalPort();
+        startProxy(ProxyConfig.builder().addBackend(addr + ",id=stuck").connectTimeout(Duration.ofMillis(300)));
+        RawClient.Response r = get("/");
+        assertThat(r.status()).isEqualTo(504);
+        assertThat(r.body()).isEqualTo("504 Gateway Timeout: backend stuck (" + addr + ") did not accept a connection within 300ms\n");
+        assertThat(events).containsExactly("failed stuck CONNECT_TIMEOUT", "error 504");
+      } finally {
+        for (java.net.Socket f : fillers) {
+          f.close();
+        }
+      }
+    }
   }
 }

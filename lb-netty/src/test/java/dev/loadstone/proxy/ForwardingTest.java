@@ -32,6 +32,11 @@ class ForwardingTest {
 
   @AfterEach
   void stop() {
+    if (proxy != null) {
+      // Every attempt, successful or not, gave its lease back.
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+          .until(() -> proxy.pool().snapshot().all().stream().allMatch(b -> b.inFlight() == 0));
+    }
     proxy.close();
     origins.forEach(TestOrigin::close);
   }
@@ -248,5 +253,19 @@ class ForwardingTest {
     org.awaitility.Awaitility.await().until(() -> events.contains("closed"));
     observed.close();
     assertThat(events).containsExactly("started a", "headers 200", "completed a 200 in=5 out=3", "closed");
+  }
+
+  @Test
+  void backendHostNamesAreResolvedWithoutBlockingTheEventLoop() throws Exception {
+    // "localhost" comes from /etc/hosts through Netty's DNS resolver: no query leaves the machine.
+    ProxyServer byName =
+        ProxyServer.builder(ProxyConfig.builder().listen("127.0.0.1:0").addBackend("localhost:" + origins.get(1).port()).build())
+            .eventLoopThreads(1)
+            .start();
+    try (RawClient c = new RawClient(byName.localAddress())) {
+      assertThat(c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").read().body()).isEqualTo("b");
+    } finally {
+      byName.close();
+    }
   }
 }

@@ -83,4 +83,16 @@ class LifecycleTest {
     assertThatThrownBy(() -> new Socket(proxy.localAddress().getAddress(), proxy.localAddress().getPort()).close())
         .isInstanceOf(IOException.class);
   }
+
+  @Test
+  void aClientThatHangsUpMidRequestReleasesItsBackendLeaseAndConnection() throws Exception {
+    start(ProxyConfig.builder());
+    try (RawClient c = new RawClient(proxy.localAddress())) {
+      c.send("GET /slow?ms=2000 HTTP/1.1\r\nHost: x\r\n\r\n");
+      await().atMost(Duration.ofSeconds(5)).until(() -> origin.inFlight.get() == 1);
+      assertThat(proxy.pool().snapshot().all().get(0).inFlight()).isEqualTo(1);
+    }
+    await().atMost(Duration.ofSeconds(5)).until(() -> proxy.pool().snapshot().all().get(0).inFlight() == 0);
+    await().atMost(Duration.ofSeconds(5)).until(() -> origin.openConnections() == 0);
+  }
 }
