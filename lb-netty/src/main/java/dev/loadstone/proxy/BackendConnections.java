@@ -15,6 +15,8 @@ import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import io.netty.util.concurrent.ScheduledFuture;
 
 /**
  * Keep-alive connections to the backends, owned by one event loop and used only from it (no locks): the
@@ -31,6 +33,7 @@ final class BackendConnections {
   private final int maxIdle;
   private final long idleTimeoutNanos;
   private final Map<String, ArrayDeque<Channel>> idle = new HashMap<>();
+  private final ScheduledFuture<?> sweeper;
 
   BackendConnections(EventLoop loop, Class<? extends SocketChannel> channelClass, ProxyConfig config,
       AddressResolverGroup<InetSocketAddress> resolver) {
@@ -62,6 +65,8 @@ final class BackendConnections {
                         .addLast(HANDLER, new BackendHandler());
                   }
                 });
+    long period = Math.max(TimeUnit.MILLISECONDS.toNanos(10), Math.min(TimeUnit.SECONDS.toNanos(1), idleTimeoutNanos / 4));
+    this.sweeper = loop.scheduleAtFixedRate(this::sweep, period, period, TimeUnit.NANOSECONDS);
   }
 
   /** An idle connection to {@code backend} if one is open, else a new connect. Call on this loop only. */
@@ -92,7 +97,27 @@ final class BackendConnections {
       return;
     }
     q.addLast(ch);
-    h.park(ch.pipeline().context(HANDLER), this, backend.address(), idleTimeoutNanos);
+    h.park(ch.pipeline().context(HANDLER), this, backend.address(), System.nanoTime());
+  }
+
+  /**
+   * Closes connections idle for longer than the idle timeout. Runs periodically on this loop (a sweep
+   * instead of a timer per parked connection keeps scheduling off the per-request path); each deque is
+   * ordered by park time, oldest first.
+   */
+  private void sweep() {
+    long now = System.nanoTime();
+    for (ArrayDeque<Channel> q : idle.values().toArray(new ArrayDeque[0])) {
+      while (!q.isEmpty()) {
+        Channel oldest = q.peekFirst();
+        BackendHandler h = (BackendHandler) oldest.pipeline().get(HANDLER);
+        if (h != null && now - h.parkedAtNanos() < idleTimeoutNanos) {
+          break;
+        }
+        q.pollFirst();
+        oldest.close();
+      }
+    }
   }
 
   void evict(String key, Channel ch) {
@@ -112,6 +137,7 @@ final class BackendConnections {
   }
 
   void closeAll() {
+    sweeper.cancel(false);
     for (ArrayDeque<Channel> q : idle.values()) {
       for (Channel ch : q.toArray(new Channel[0])) {
         ch.close();

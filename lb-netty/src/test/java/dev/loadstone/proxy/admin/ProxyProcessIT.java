@@ -94,7 +94,7 @@ class ProxyProcessIT {
     }, "proxy-output");
     reader.setDaemon(true);
     reader.start();
-    await().atMost(Duration.ofSeconds(30)).until(() -> port(ADMIN) > 0 || !process.isAlive());
+    await().atMost(Duration.ofSeconds(30)).until(() -> (port(ADMIN) > 0 && port(LISTENING) > 0) || !process.isAlive());
     assertThat(process.isAlive()).as(String.join("\n", output)).isTrue();
     proxyPort = port(LISTENING);
     adminPort = port(ADMIN);
