@@ -7,7 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -17,7 +19,14 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@link #acquire(PickRequest)} reads that reference and takes no lock. Writers are serialized.
  *
  * <p>While a backend ramps up (slow start), the balancer is rebuilt from time to time on the pick path
- * (at most every {@code window / 20}, lock-free: the first picker to see it due publishes a fresh one).
+ * (at most every {@code window / 20}, lock-free: the first picker to see it due builds and publishes a fresh
+ * one while the others keep using the current one). Such a refresh keeps the snapshot's version (nothing
+ * changed but the time) and notifies no listener.
+ *
+ * <p>Listeners are called after each change, outside the pool's lock, exactly once per published version
+ * and in version order, with that change's previous and new snapshot. The writer whose change it was
+ * delivers it, unless another writer is delivering at that moment: then that one delivers it, so a
+ * listener may run on the thread of a concurrent change.
  */
 public final class BackendPool {
   private static final int RAMP_STEPS = 20;
@@ -28,6 +37,7 @@ public final class BackendPool {
     final PoolSnapshot snapshot;
     final Balancer balancer;
     final long refreshAtNanos; // Long.MAX_VALUE when no ramp is in progress
+    final AtomicBoolean refreshClaimed = new AtomicBoolean();
 
     Current(PoolSnapshot snapshot, Balancer balancer, long refreshAtNanos) {
       this.snapshot = snapshot;
@@ -55,6 +65,8 @@ public final class BackendPool {
   private final AtomicReference<Current> current = new AtomicReference<>();
   private final Map<String, Slot> slots = new LinkedHashMap<>(); // guarded by this
   private long version; // guarded by this
+  private final ConcurrentLinkedQueue<PoolSnapshot[]> changes = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean delivering = new AtomicBoolean();
 
   private BackendPool(Builder b) {
     this.ticker = b.ticker;
@@ -109,17 +121,20 @@ public final class BackendPool {
       Slot s;
       synchronized (this) {
         s = slots.get(state.id());
+        // The same slot (not a backend re-added under the same id), waiting to be removed, still idle.
         if (s == null || s.removal == null || s.inFlight != state.inFlight || s.inFlight.get() != 0) {
           return;
         }
+        removeLocked(s);
       }
-      remove(state.id());
+      deliverChanges();
+      s.removal.complete(null);
     }
   }
 
   private Current refreshRampIfDue(Current c) {
     long now = ticker.read();
-    if (now < c.refreshAtNanos) {
+    if (now < c.refreshAtNanos || !c.refreshClaimed.compareAndSet(false, true)) {
       return c;
     }
     Current fresh = build(c.snapshot.version(), c.snapshot.all(), now);
@@ -149,43 +164,42 @@ public final class BackendPool {
   /** Adds a backend with the given initial health. Fails if its id (or address) is already in the pool. */
   public void add(Backend backend, Health initialHealth) {
     Objects.requireNonNull(backend, "backend");
-    Objects.requireNonNull(initialHealth, "initialHealth");
-    PoolSnapshot before;
-    synchronized (this) {
-      if (slots.containsKey(backend.id())) {
-        throw new IllegalArgumentException("backend id: '" + backend.id() + "' (expected: an id not already in the pool)");
-      }
-      for (Slot s : slots.values()) {
-        if (s.backend.address().equals(backend.address())) {
-          throw new IllegalArgumentException(
-              "address: '" + backend.address() + "' (expected: an address not already in the pool; backend '"
-                  + s.backend.id() + "' has it)");
-        }
-      }
-      Slot s = new Slot();
-      s.backend = backend;
-      s.health = initialHealth;
-      s.adminState = AdminState.ACTIVE;
-      s.upSinceNanos = ticker.read();
-      slots.put(backend.id(), s);
-      before = publish();
-    }
-    notifyListeners(before);
+    addAll(List.of(backend), initialHealth);
   }
 
-  /** Adds several backends at once (one snapshot); fails without changing anything if any id repeats. */
+  /**
+   * Adds several backends at once (one snapshot); fails without changing anything if any id or address
+   * repeats, within the list or with a backend already in the pool.
+   */
   public void addAll(List<Backend> backends, Health initialHealth) {
+    Objects.requireNonNull(backends, "backends");
+    Objects.requireNonNull(initialHealth, "initialHealth");
     Map<String, Backend> seen = new LinkedHashMap<>();
+    Map<String, Backend> seenAddresses = new LinkedHashMap<>();
     for (Backend b : backends) {
+      Objects.requireNonNull(b, "backend");
       if (seen.put(b.id(), b) != null) {
         throw new IllegalArgumentException("backend id: '" + b.id() + "' (expected: unique ids; it appears twice)");
       }
+      Backend other = seenAddresses.put(b.address(), b);
+      if (other != null) {
+        throw new IllegalArgumentException(
+            "address: '" + b.address() + "' (expected: unique addresses; backends '" + other.id() + "' and '"
+                + b.id() + "' both have it)");
+      }
     }
-    PoolSnapshot before;
     synchronized (this) {
       for (Backend b : backends) {
         if (slots.containsKey(b.id())) {
           throw new IllegalArgumentException("backend id: '" + b.id() + "' (expected: an id not already in the pool)");
+        }
+      }
+      for (Slot s : slots.values()) {
+        Backend b = seenAddresses.get(s.backend.address());
+        if (b != null) {
+          throw new IllegalArgumentException(
+              "address: '" + b.address() + "' (expected: an address not already in the pool; backend '"
+                  + s.backend.id() + "' has it)");
         }
       }
       long now = ticker.read();
@@ -197,27 +211,31 @@ public final class BackendPool {
         s.upSinceNanos = now;
         slots.put(b.id(), s);
       }
-      before = publish();
+      publish();
     }
-    notifyListeners(before);
+    deliverChanges();
   }
 
   /** Removes a backend at once; its leases still release cleanly. Returns false if the id is unknown. */
   public boolean remove(String id) {
-    PoolSnapshot before;
     Slot s;
     synchronized (this) {
-      s = slots.remove(id);
+      s = slots.get(id);
       if (s == null) {
         return false;
       }
-      before = publish();
+      removeLocked(s);
     }
-    notifyListeners(before);
+    deliverChanges();
     if (s.removal != null) {
       s.removal.complete(null);
     }
     return true;
+  }
+
+  private void removeLocked(Slot s) {
+    slots.remove(s.backend.id());
+    publish();
   }
 
   /**
@@ -226,22 +244,28 @@ public final class BackendPool {
    * drain timeout by calling {@link #remove} when it passes.
    */
   public CompletableFuture<Void> removeWhenIdle(String id, Duration drainTimeout) {
+    checkDeadline(drainTimeout);
     CompletableFuture<Void> f;
+    boolean removed = false;
     synchronized (this) {
       Slot s = requireSlot(id);
       if (s.removal == null) {
         s.removal = new CompletableFuture<>();
       }
       f = s.removal;
+      if (s.adminState != AdminState.DRAINING) {
+        s.adminState = AdminState.DRAINING;
+        s.drainDeadlineNanos = ticker.read() + drainTimeout.toNanos();
+        publish();
+      }
+      if (s.inFlight.get() == 0) {
+        removeLocked(s);
+        removed = true;
+      }
     }
-    drain(id, drainTimeout); // no-op when already draining
-    boolean idle;
-    synchronized (this) {
-      Slot s = slots.get(id);
-      idle = s != null && s.inFlight.get() == 0;
-    }
-    if (idle) {
-      remove(id);
+    deliverChanges();
+    if (removed) {
+      f.complete(null);
     }
     return f;
   }
@@ -249,7 +273,6 @@ public final class BackendPool {
   /** Sets health; a DOWN to UP transition restarts the backend's slow-start ramp. Unknown id: exception. */
   public void setHealth(String id, Health health) {
     Objects.requireNonNull(health, "health");
-    PoolSnapshot before;
     synchronized (this) {
       Slot s = requireSlot(id);
       if (s.health == health) {
@@ -259,9 +282,9 @@ public final class BackendPool {
       if (health == Health.UP) {
         s.upSinceNanos = ticker.read();
       }
-      before = publish();
+      publish();
     }
-    notifyListeners(before);
+    deliverChanges();
   }
 
   /** ACTIVE or MAINTENANCE; use {@link #drain} for DRAINING (it needs a deadline). */
@@ -270,24 +293,20 @@ public final class BackendPool {
     if (state == AdminState.DRAINING) {
       throw new IllegalArgumentException("adminState: DRAINING (expected: ACTIVE or MAINTENANCE; use drain(id, timeout))");
     }
-    PoolSnapshot before;
     synchronized (this) {
       Slot s = requireSlot(id);
       if (s.adminState == state) {
         return;
       }
       s.adminState = state;
-      before = publish();
+      publish();
     }
-    notifyListeners(before);
+    deliverChanges();
   }
 
   /** No new work; sticky clients stay until {@code now + deadline} (unless the sticky policy moves them). */
   public void drain(String id, Duration deadline) {
-    if (deadline == null || deadline.isNegative()) {
-      throw new IllegalArgumentException("drain deadline: " + deadline + " (expected: >= 0)");
-    }
-    PoolSnapshot before;
+    checkDeadline(deadline);
     synchronized (this) {
       Slot s = requireSlot(id);
       if (s.adminState == AdminState.DRAINING) {
@@ -295,13 +314,12 @@ public final class BackendPool {
       }
       s.adminState = AdminState.DRAINING;
       s.drainDeadlineNanos = ticker.read() + deadline.toNanos();
-      before = publish();
+      publish();
     }
-    notifyListeners(before);
+    deliverChanges();
   }
 
   public void setWeight(String id, int weight) {
-    PoolSnapshot before;
     synchronized (this) {
       Slot s = requireSlot(id);
       Backend.checkWeight(weight);
@@ -309,9 +327,15 @@ public final class BackendPool {
         return;
       }
       s.backend = s.backend.withWeight(weight);
-      before = publish();
+      publish();
     }
-    notifyListeners(before);
+    deliverChanges();
+  }
+
+  private static void checkDeadline(Duration deadline) {
+    if (deadline == null || deadline.isNegative()) {
+      throw new IllegalArgumentException("drain deadline: " + deadline + " (expected: >= 0)");
+    }
   }
 
   private Slot requireSlot(String id) {
@@ -322,8 +346,8 @@ public final class BackendPool {
     return s;
   }
 
-  /** Builds and publishes a new snapshot from the slots; returns the previous one. Caller holds the monitor. */
-  private PoolSnapshot publish() {
+  /** Builds and publishes a new snapshot from the slots and queues the change. Caller holds the monitor. */
+  private void publish() {
     List<BackendState> states = new ArrayList<>(slots.size());
     for (Slot s : slots.values()) {
       states.add(
@@ -332,8 +356,11 @@ public final class BackendPool {
               slowStartFloor, s.inFlight));
     }
     Current prev = current.get();
-    current.set(build(++version, states, ticker.read()));
-    return prev == null ? null : prev.snapshot;
+    Current next = build(++version, states, ticker.read());
+    current.set(next);
+    if (prev != null) {
+      changes.add(new PoolSnapshot[] {prev.snapshot, next.snapshot});
+    }
   }
 
   private Current build(long v, List<BackendState> states, long now) {
@@ -347,13 +374,22 @@ public final class BackendPool {
     return new Current(snap, balancer, refreshAt);
   }
 
-  private void notifyListeners(PoolSnapshot before) {
-    PoolSnapshot now = snapshot();
-    for (PoolListener l : listeners) {
+  /** Delivers queued changes in order, unless another thread is delivering (it will deliver ours too). */
+  private void deliverChanges() {
+    while (!changes.isEmpty() && delivering.compareAndSet(false, true)) {
       try {
-        l.onChange(before, now);
-      } catch (RuntimeException ignored) {
-        // A listener's failure must not undo or block a published change.
+        PoolSnapshot[] change;
+        while ((change = changes.poll()) != null) {
+          for (PoolListener l : listeners) {
+            try {
+              l.onChange(change[0], change[1]);
+            } catch (RuntimeException ignored) {
+              // A listener's failure must not undo or block a published change.
+            }
+          }
+        }
+      } finally {
+        delivering.set(false);
       }
     }
   }

@@ -17,6 +17,9 @@ record HostPort(String host, int port) {
       }
       host = a.substring(1, close);
       portText = a.substring(close + 2);
+      if (host.indexOf(':') < 0) {
+        throw new IllegalArgumentException("address: '" + address + "' (expected: an IPv6 literal inside [ ])");
+      }
     } else {
       int colon = a.lastIndexOf(':');
       if (colon <= 0 || a.indexOf(':') != colon) {
@@ -37,6 +40,9 @@ record HostPort(String host, int port) {
     }
     int port;
     try {
+      if (portText.isEmpty() || portText.length() > 5 || !portText.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        throw new NumberFormatException(portText);
+      }
       port = Integer.parseInt(portText);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("port: '" + portText + "' in address '" + address + "' (expected: 1..65535)");

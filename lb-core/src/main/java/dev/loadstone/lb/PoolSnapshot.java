@@ -38,7 +38,10 @@ public final class PoolSnapshot {
     this.rampEndsAtNanos = rampEnd;
   }
 
-  /** Increases by one with every published change. */
+  /**
+   * Increases by one with every published change. A slow-start refresh (same backends, later time) keeps
+   * the version; compare {@link #takenAtNanos()} to tell such snapshots apart.
+   */
   public long version() {
     return version;
   }

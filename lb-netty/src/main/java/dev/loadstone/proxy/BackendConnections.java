@@ -10,9 +10,13 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.resolver.AddressResolverGroup;
+import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import io.netty.util.concurrent.ScheduledFuture;
 
 /**
  * Keep-alive connections to the backends, owned by one event loop and used only from it (no locks): the
@@ -29,8 +33,10 @@ final class BackendConnections {
   private final int maxIdle;
   private final long idleTimeoutNanos;
   private final Map<String, ArrayDeque<Channel>> idle = new HashMap<>();
+  private final ScheduledFuture<?> sweeper;
 
-  BackendConnections(EventLoop loop, Class<? extends SocketChannel> channelClass, ProxyConfig config) {
+  BackendConnections(EventLoop loop, Class<? extends SocketChannel> channelClass, ProxyConfig config,
+      AddressResolverGroup<InetSocketAddress> resolver) {
     this.loop = loop;
     this.maxIdle = config.poolMaxIdle();
     this.idleTimeoutNanos = config.poolIdleTimeout().toNanos();
@@ -46,6 +52,7 @@ final class BackendConnections {
         new Bootstrap()
             .group(loop)
             .channel(channelClass)
+            .resolver(resolver)
             .option(ChannelOption.AUTO_READ, false)
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()))
@@ -58,6 +65,8 @@ final class BackendConnections {
                         .addLast(HANDLER, new BackendHandler());
                   }
                 });
+    long period = Math.max(TimeUnit.MILLISECONDS.toNanos(10), Math.min(TimeUnit.SECONDS.toNanos(1), idleTimeoutNanos / 4));
+    this.sweeper = loop.scheduleAtFixedRate(this::sweep, period, period, TimeUnit.NANOSECONDS);
   }
 
   /** An idle connection to {@code backend} if one is open, else a new connect. Call on this loop only. */
@@ -70,7 +79,8 @@ final class BackendConnections {
         return ch.newSucceededFuture();
       }
     }
-    return bootstrap.connect(backend.host(), backend.port());
+    // Unresolved, so that the non-blocking resolver (not the InetSocketAddress constructor) looks it up.
+    return bootstrap.connect(InetSocketAddress.createUnresolved(backend.host(), backend.port()));
   }
 
   /** Keeps {@code ch} for reuse; it must have carried a complete, cleanly framed exchange. */
@@ -87,7 +97,27 @@ final class BackendConnections {
       return;
     }
     q.addLast(ch);
-    h.park(ch.pipeline().context(HANDLER), this, backend.address(), idleTimeoutNanos);
+    h.park(ch.pipeline().context(HANDLER), this, backend.address(), System.nanoTime());
+  }
+
+  /**
+   * Closes connections idle for longer than the idle timeout. Runs periodically on this loop (a sweep
+   * instead of a timer per parked connection keeps scheduling off the per-request path); each deque is
+   * ordered by park time, oldest first.
+   */
+  private void sweep() {
+    long now = System.nanoTime();
+    for (ArrayDeque<Channel> q : idle.values().toArray(new ArrayDeque[0])) {
+      while (!q.isEmpty()) {
+        Channel oldest = q.peekFirst();
+        BackendHandler h = (BackendHandler) oldest.pipeline().get(HANDLER);
+        if (h != null && now - h.parkedAtNanos() < idleTimeoutNanos) {
+          break;
+        }
+        q.pollFirst();
+        oldest.close();
+      }
+    }
   }
 
   void evict(String key, Channel ch) {
@@ -107,6 +137,7 @@ final class BackendConnections {
   }
 
   void closeAll() {
+    sweeper.cancel(false);
     for (ArrayDeque<Channel> q : idle.values()) {
       for (Channel ch : q.toArray(new Channel[0])) {
         ch.close();

@@ -4,8 +4,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The last handler of a backend connection. While the connection serves an exchange it hands every
@@ -28,7 +26,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
   private Sink sink;
   private BackendConnections parkedIn;
   private String parkedKey;
-  private ScheduledFuture<?> idleTimer;
+  private long parkedAtNanos;
 
   void attach(Sink s) {
     unpark();
@@ -43,24 +41,21 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     return parkedIn != null;
   }
 
-  void park(ChannelHandlerContext ctx, BackendConnections pool, String key, long idleTimeoutNanos) {
+  long parkedAtNanos() {
+    return parkedAtNanos;
+  }
+
+  void park(ChannelHandlerContext ctx, BackendConnections pool, String key, long nowNanos) {
     sink = null;
     parkedIn = pool;
     parkedKey = key;
-    idleTimer = ctx.executor().schedule(() -> {
-      idleTimer = null;
-      ctx.close();
-    }, idleTimeoutNanos, TimeUnit.NANOSECONDS);
+    parkedAtNanos = nowNanos;
     ctx.read(); // notice a close (or stray bytes) while idle
   }
 
   private void unpark() {
     parkedIn = null;
     parkedKey = null;
-    if (idleTimer != null) {
-      idleTimer.cancel(false);
-      idleTimer = null;
-    }
   }
 
   @Override

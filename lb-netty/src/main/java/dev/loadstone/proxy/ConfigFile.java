@@ -270,7 +270,7 @@ final class ConfigFile {
     }
   }
 
-  /** Lines {@code KEY_ID BASE64_SECRET}; blank lines and {@code #} comments are skipped; the first key signs. */
+  /** Lines {@code KEY_ID BASE64_SECRET}; blank lines and {@code #} comments are skipped; the last key signs. */
   static Map<String, byte[]> readKeyFile(Path file) {
     List<String> lines;
     try {

@@ -27,6 +27,8 @@ final class Durations {
         return Duration.ofMinutes(n);
       case "h":
         return Duration.ofHours(n);
+      case "d":
+        return Duration.ofDays(n);
       default:
         throw new IllegalArgumentException(key + ": '" + text + "' (expected: a duration such as 500ms, 2s or 1m)");
     }
@@ -34,6 +36,12 @@ final class Durations {
 
   static String format(Duration d) {
     long ms = d.toMillis();
+    if (ms % 86_400_000 == 0 && ms != 0) {
+      return ms / 86_400_000 + "d";
+    }
+    if (ms % 3_600_000 == 0 && ms != 0) {
+      return ms / 3_600_000 + "h";
+    }
     if (ms % 60_000 == 0 && ms != 0) {
       return ms / 60_000 + "m";
     }

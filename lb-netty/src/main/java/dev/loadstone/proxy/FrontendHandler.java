@@ -158,6 +158,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private void process() {
     while (!closing && !tunnelled) {
       if (ex == null) {
+        if (responseWriteInFlight) {
+          break; // the next pipelined request waits until the previous response was written
+        }
         HttpObject o = inbound.poll();
         if (o == null) {
           break;
@@ -223,6 +226,25 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     if (max > 0 && contentLength > max) {
       respondError(413, "the request body of " + contentLength + " bytes is larger than the limit of " + max + " bytes", true);
       return;
+    }
+    // Whatever of the body arrived with the head is checked before anything goes to a backend.
+    long queued = 0;
+    for (HttpObject o : inbound) {
+      if (o instanceof HttpRequest) {
+        break;
+      }
+      if (o.decoderResult().isFailure()) {
+        respondError(400, "malformed request body: " + oneLine(o.decoderResult().cause().getMessage()), true);
+        return;
+      }
+      queued += ((HttpContent) o).content().readableBytes();
+      if (max > 0 && queued > max) {
+        respondError(413, "the request body is larger than the limit of " + max + " bytes", true);
+        return;
+      }
+      if (o instanceof LastHttpContent) {
+        break;
+      }
     }
     boolean expectContinue = false;
     String expect = req.headers().get(HttpHeaderNames.EXPECT);
@@ -408,6 +430,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     private FailureCause lastFailure;
+    private Throwable lastConnectError;
 
     private void connected(ChannelFuture cf) {
       if (finished) {
@@ -417,10 +440,14 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         return;
       }
       if (!cf.isSuccess()) {
+        lastConnectError = cf.cause();
         attemptFailed(cf.cause() instanceof ConnectTimeoutException ? FailureCause.CONNECT_TIMEOUT : FailureCause.CONNECT_FAILED);
         return;
       }
       backendCh = cf.channel();
+      if (!request.headers().contains(HttpHeaderNames.HOST)) {
+        request.headers().set(HttpHeaderNames.HOST, backend.address()); // an HTTP/1.0 client sent none
+      }
       backendHandler = (BackendHandler) backendCh.pipeline().get(BackendConnections.HANDLER);
       backendHandler.attach(this);
       Channel ch = backendCh;
@@ -501,7 +528,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
           break;
         case CONNECT_FAILED:
           code = 502;
-          why = who + " refused the connection";
+          why = who + (lastConnectError instanceof java.net.UnknownHostException ? ": host not found" : " refused the connection");
           break;
         case INVALID_RESPONSE:
           code = 502;

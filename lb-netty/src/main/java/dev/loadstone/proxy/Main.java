@@ -270,7 +270,6 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
         "lb-proxy listening on " + server.localAddress().getHostString() + ":" + server.localAddress().getPort()
             + " with " + cfg.backends().size() + (cfg.backends().size() == 1 ? " backend" : " backends")
             + " (" + cfg.algorithm().flagName() + ")");
-    out.println("lb-proxy admin on http://" + ops.adminAddress().getHostString() + ":" + ops.adminAddress().getPort() + "/");
     out.flush();
     if (!blockUntilShutdown) {
       return 0;
@@ -282,13 +281,13 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
       if (!stopping.compareAndSet(false, true)) {
         return;
       }
-      log.info("shutting down: no new connections; in-flight exchanges get up to {}", Durations.format(cfg.shutdownTimeout()));
+      log.info("lb-proxy stopping: no new connections; finishing in-flight requests (up to {})", Durations.format(cfg.shutdownTimeout()));
       if (watcher != null) {
         watcher.close();
       }
       server.shutdownGracefully(cfg.shutdownTimeout()).join();
       ops.close();
-      log.info("stopped");
+      log.info("lb-proxy stopped");
       stopped.countDown();
     };
     Runnable onSignal = () -> new Thread(shutdown, "lb-proxy-shutdown").start();

@@ -29,6 +29,7 @@ public final class ProxyConfig {
   public static final int DEFAULT_MAX_REQUEST_LINE = 8 * 1024;
   public static final int DEFAULT_MAX_HEADER_SIZE = 16 * 1024;
   public static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(1);
+  public static final Duration DEFAULT_STICKY_MAX_AGE = Duration.ofDays(1);
   public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
 
@@ -125,14 +126,14 @@ public final class ProxyConfig {
     return stickyCookie;
   }
 
-  /** Cookie signing keys by key id, the first signs; empty means a random key is generated at start. */
+  /** Cookie signing keys by key id in order; the last one signs new cookies, all verify. Empty: a random key at start. */
   public Map<String, byte[]> stickyKeys() {
     Map<String, byte[]> copy = new LinkedHashMap<>();
     stickyKeys.forEach((k, v) -> copy.put(k, v.clone()));
     return copy;
   }
 
-  /** How long a sticky cookie stays valid; {@link Duration#ZERO} means a browser-session cookie. */
+  /** How long a sticky cookie is honoured (and its Max-Age); default 1 day. */
   public Duration stickyMaxAge() {
     return stickyMaxAge;
   }
@@ -304,7 +305,7 @@ public final class ProxyConfig {
       return this;
     }
 
-    /** Adds a cookie signing key; the first one added signs new cookies. At least 32 bytes. */
+    /** Adds a cookie signing key (at least 32 bytes); the last one added signs new cookies, all verify. */
     public Builder addStickyKey(String keyId, byte[] secret) {
       if (keyId == null || keyId.isEmpty()) {
         throw new IllegalArgumentException("sticky key id: '" + keyId + "' (expected: a non-empty id)");
@@ -322,8 +323,8 @@ public final class ProxyConfig {
     public Builder stickyMaxAge(Duration d) {
       once(stickyMaxAge, "sticky-max-age");
       Objects.requireNonNull(d, "sticky-max-age");
-      if (d.isNegative()) {
-        throw new IllegalArgumentException("sticky-max-age: " + d + " (expected: >= 0)");
+      if (d.compareTo(Duration.ofSeconds(1)) < 0) {
+        throw new IllegalArgumentException("sticky-max-age: " + Durations.format(d) + " (expected: >= 1s)");
       }
       stickyMaxAge = d;
       return this;
@@ -465,7 +466,7 @@ public final class ProxyConfig {
         throw new IllegalArgumentException(
             "hash-key: '" + hashKey + "' (expected: only with --algorithm consistent-hash, not " + algorithm.flagName() + ")");
       }
-      stickyMaxAge = stickyMaxAge == null ? Duration.ZERO : stickyMaxAge;
+      stickyMaxAge = stickyMaxAge == null ? DEFAULT_STICKY_MAX_AGE : stickyMaxAge;
       connectTimeout = connectTimeout == null ? DEFAULT_CONNECT_TIMEOUT : connectTimeout;
       responseTimeout = responseTimeout == null ? DEFAULT_RESPONSE_TIMEOUT : responseTimeout;
       idleTimeout = idleTimeout == null ? DEFAULT_IDLE_TIMEOUT : idleTimeout;

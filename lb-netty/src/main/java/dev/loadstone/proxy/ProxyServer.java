@@ -11,6 +11,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
@@ -19,8 +20,11 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.resolver.dns.DnsAddressResolverGroup;
+import io.netty.resolver.dns.DnsNameResolverBuilder;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.UncheckedIOException;
@@ -54,6 +58,9 @@ public final class ProxyServer implements AutoCloseable {
   private final ChannelGroup clients;
   private final ProxyContext context;
   private final boolean epoll;
+  private final DnsAddressResolverGroup resolver;
+  private final Class<? extends ServerSocketChannel> serverChannelType;
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
   private ProxyServer(Builder b) {
     this.config = b.config;
@@ -65,10 +72,18 @@ public final class ProxyServer implements AutoCloseable {
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     Class<? extends ServerSocketChannel> serverClass = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     Class<? extends SocketChannel> clientClass = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
-    this.group = new MultiThreadIoEventLoopGroup(b.threads, io);
+    this.serverChannelType = serverClass;
+    int threads = b.threads > 0 ? b.threads : Runtime.getRuntime().availableProcessors();
+    this.group = new MultiThreadIoEventLoopGroup(threads, io);
+    // Backend names are resolved without blocking the event loop (IP literals and /etc/hosts need no query).
+    this.resolver =
+        new DnsAddressResolverGroup(
+            new DnsNameResolverBuilder()
+                .datagramChannelType(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
+                .socketChannelType(clientClass));
     Map<EventExecutor, BackendConnections> conns = new IdentityHashMap<>();
     for (EventExecutor e : group) {
-      conns.put(e, new BackendConnections((EventLoop) e, clientClass, config));
+      conns.put(e, new BackendConnections((EventLoop) e, clientClass, config, resolver));
     }
     List<Cidr> trusted = config.trustedProxies().stream().map(Cidr::parse).collect(Collectors.toList());
     this.context = new ProxyContext(config, pool, new Listeners(b.listeners), new HeaderRewriter(trusted), conns);
@@ -86,6 +101,7 @@ public final class ProxyServer implements AutoCloseable {
       this.serverChannel = sb.bind(config.listen()).syncUninterruptibly().channel();
     } catch (Exception e) { // bind failures arrive as (sneaky) checked exceptions
       group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+      resolver.close();
       if (e instanceof BindException || e.getCause() instanceof BindException || String.valueOf(e.getMessage()).contains("in use")) {
         throw new UncheckedIOException(
             "listen " + config.listen().getHostString() + ":" + config.listen().getPort() + ": address already in use",
@@ -120,6 +136,19 @@ public final class ProxyServer implements AutoCloseable {
     return config;
   }
 
+  /**
+   * The event loop group serving the proxy, for servers that should share it (e.g. the admin API); bind
+   * them with {@link #serverChannelType()}. Do not shut it down: {@link #close()} does.
+   */
+  public EventLoopGroup eventLoopGroup() {
+    return group;
+  }
+
+  /** The server channel class matching {@link #eventLoopGroup()} (epoll or NIO). */
+  public Class<? extends ServerSocketChannel> serverChannelType() {
+    return serverChannelType;
+  }
+
   /** Whether the native epoll transport is in use. */
   public boolean isEpoll() {
     return epoll;
@@ -133,11 +162,15 @@ public final class ProxyServer implements AutoCloseable {
   /** Stops accepting and closes every connection now. */
   @Override
   public void close() {
+    if (closed.getAndSet(true)) {
+      return;
+    }
     context.draining = true;
     serverChannel.close().syncUninterruptibly();
     clients.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     closeBackendConnections();
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    resolver.close();
   }
 
   /**
@@ -222,7 +255,7 @@ public final class ProxyServer implements AutoCloseable {
       return this;
     }
 
-    /** Event loop threads; 0 (the default) means Netty's default (2 x cores). */
+    /** Event loop threads; 0 (the default) means one per available processor, like HAProxy's nbthread. */
     public Builder eventLoopThreads(int n) {
       if (n < 0) {
         throw new IllegalArgumentException("eventLoopThreads: " + n + " (expected: >= 0)");

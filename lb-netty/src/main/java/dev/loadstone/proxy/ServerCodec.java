@@ -85,10 +85,11 @@ final class ServerCodec extends CombinedChannelDuplexHandler<ServerCodec.Request
         if (start == in.writerIndex()) {
           return;
         }
-        if (headerTimer == null) {
+        int end = headEnd(in, start);
+        if (end < 0 && headerTimer == null) {
+          // Only a head that does not arrive at once needs a timer (the common case schedules nothing).
           headerTimer = ctx.executor().schedule(() -> headerTimedOut(ctx), headerTimeoutNanos, TimeUnit.NANOSECONDS);
         }
-        int end = headEnd(in, start);
         if (end < 0) {
           // Incomplete head: wait for more unless Netty can already reject it (bare LF, too long).
           if (!hasBareLf(in, start, in.writerIndex()) && in.writerIndex() - start <= maxHead) {

@@ -32,6 +32,11 @@ class ForwardingTest {
 
   @AfterEach
   void stop() {
+    if (proxy != null) {
+      // Every attempt, successful or not, gave its lease back.
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+          .until(() -> proxy.pool().snapshot().all().stream().allMatch(b -> b.inFlight() == 0));
+    }
     proxy.close();
     origins.forEach(TestOrigin::close);
   }
@@ -74,6 +79,193 @@ class ForwardingTest {
       assertThat(c.read().body()).isEqualTo("a");
       assertThat(c.read().body()).isEqualTo("b");
       assertThat(c.read().body()).isEqualTo("c-a-b");
+    }
+  }
+
+  private RawClient raw() throws Exception {
+    return new RawClient(proxy.localAddress());
+  }
+
+  @Test
+  void headResponsesCarryNoBodyAndKeepTheConnectionUsable() throws Exception {
+    try (RawClient c = raw()) {
+      RawClient.Response head = c.send("HEAD / HTTP/1.1\r\nHost: x\r\n\r\n").read(true);
+      assertThat(head.status()).isEqualTo(200);
+      assertThat(head.header("content-length")).isEqualTo("1");
+      assertThat(c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").read().body()).isEqualTo("b");
+    }
+  }
+
+  @Test
+  void headOfAChunkedResponseCarriesNoChunks() throws Exception {
+    try (RawClient c = raw()) {
+      RawClient.Response head = c.send("HEAD /chunked HTTP/1.1\r\nHost: x\r\n\r\n").read(true);
+      assertThat(head.status()).isEqualTo(200);
+      assertThat(c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").read().body()).isEqualTo("b");
+    }
+  }
+
+  @Test
+  void noContentAndNotModifiedHaveNoBody() throws Exception {
+    try (RawClient c = raw()) {
+      RawClient.Response r204 = c.send("GET /status?code=204 HTTP/1.1\r\nHost: x\r\n\r\n").read();
+      assertThat(r204.status()).isEqualTo(204);
+      assertThat(r204.header("transfer-encoding")).isNull();
+      RawClient.Response r304 = c.send("GET /status?code=304 HTTP/1.1\r\nHost: x\r\n\r\n").read();
+      assertThat(r304.status()).isEqualTo(304);
+      assertThat(r304.header("etag")).isEqualTo("\"v1\"");
+      assertThat(r304.header("transfer-encoding")).isNull();
+      assertThat(c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").read().body()).isEqualTo("c");
+    }
+  }
+
+  @Test
+  void chunkedRequestBodiesAreStreamedToTheBackend() throws Exception {
+    try (RawClient c = raw()) {
+      RawClient.Response r =
+          c.send("POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n").read();
+      assertThat(r.body()).isEqualTo("a:11");
+      assertThat(origins.get(0).seen.peek().headers().get("transfer-encoding")).isEqualTo("chunked");
+    }
+  }
+
+  @Test
+  void expectContinueGetsA100BeforeTheBodyIsSent() throws Exception {
+    try (RawClient c = raw()) {
+      c.send("PUT /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n");
+      assertThat(c.read().status()).isEqualTo(100);
+      RawClient.Response r = c.send("hello").read();
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(r.body()).isEqualTo("a:5");
+    }
+  }
+
+  @Test
+  void clientConnectionCloseIsHonoured() throws Exception {
+    try (RawClient c = raw()) {
+      RawClient.Response r = c.send("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").read();
+      assertThat(r.body()).isEqualTo("a");
+      assertThat(r.header("connection")).isEqualTo("close");
+      assertThat(c.isClosedByPeer()).isTrue();
+    }
+  }
+
+  @Test
+  void backendConnectionCloseDoesNotCloseTheClientConnection() throws Exception {
+    try (RawClient c = raw()) {
+      for (int i = 0; i < 3; i++) {
+        RawClient.Response r = c.send("GET /close HTTP/1.1\r\nHost: x\r\n\r\n").read();
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.header("connection")).isNull();
+      }
+      assertThat(c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").read().body()).isEqualTo("a");
+    }
+    assertThat(origins.get(0).connections.get()).as("a closed connection is not reused").isEqualTo(2);
+  }
+
+  @Test
+  void http10ClientsGetACloseDelimitedBodyInsteadOfChunks() throws Exception {
+    try (RawClient c = raw()) {
+      RawClient.Response r = c.send("GET /chunked HTTP/1.0\r\n\r\n").read();
+      assertThat(r.header("transfer-encoding")).isNull();
+      assertThat(r.header("connection")).isEqualTo("close");
+      assertThat(r.body()).isEqualTo("a-a-b");
+    }
+  }
+
+  @Test
+  void forwardingHeadersFromUntrustedClientsAreReplaced() throws Exception {
+    try (RawClient c = raw()) {
+      c.send("GET /headers HTTP/1.1\r\nHost: shop.example\r\nX-Forwarded-For: 6.6.6.6\r\nX-Forwarded-Proto: https\r\n"
+          + "Forwarded: for=6.6.6.6\r\nX-Forwarded-Host: evil\r\n\r\n").read();
+    }
+    TestOrigin.Seen seen = origins.get(0).seen.peek();
+    assertThat(seen.headers().getAll("x-forwarded-for")).containsExactly("127.0.0.1");
+    assertThat(seen.headers().getAll("x-forwarded-proto")).containsExactly("http");
+    assertThat(seen.headers().getAll("x-forwarded-host")).containsExactly("shop.example");
+    assertThat(seen.headers().getAll("forwarded")).containsExactly("for=127.0.0.1;proto=http;host=shop.example");
+  }
+
+  @Test
+  void forwardingHeadersFromTrustedProxiesAreExtended() throws Exception {
+    ProxyServer trusting =
+        ProxyServer.builder(
+                ProxyConfig.builder().listen("127.0.0.1:0").addBackend(origins.get(0).address()).trustedProxies(List.of("127.0.0.1/32")).build())
+            .eventLoopThreads(1)
+            .start();
+    try (RawClient c = new RawClient(trusting.localAddress())) {
+      c.send("GET /headers HTTP/1.1\r\nHost: shop.example\r\nX-Forwarded-For: 6.6.6.6\r\nX-Forwarded-Proto: https\r\n"
+          + "Forwarded: for=6.6.6.6;proto=https\r\n\r\n").read();
+    } finally {
+      trusting.close();
+    }
+    TestOrigin.Seen seen = origins.get(0).seen.peek();
+    assertThat(seen.headers().getAll("x-forwarded-for")).containsExactly("6.6.6.6, 127.0.0.1");
+    assertThat(seen.headers().getAll("x-forwarded-proto")).containsExactly("https");
+    assertThat(seen.headers().getAll("x-forwarded-host")).containsExactly("shop.example");
+    assertThat(seen.headers().getAll("forwarded")).containsExactly("for=6.6.6.6;proto=https, for=127.0.0.1;proto=http;host=shop.example");
+  }
+
+  @Test
+  void hopByHopHeadersAreNotForwarded() throws Exception {
+    try (RawClient c = raw()) {
+      c.send("GET /headers HTTP/1.1\r\nHost: x\r\nConnection: keep-alive, X-Secret\r\nX-Secret: 1\r\nKeep-Alive: timeout=5\r\n"
+          + "TE: trailers\r\nProxy-Authorization: Basic eA==\r\nProxy-Connection: keep-alive\r\nUpgrade: h2c\r\nX-Kept: yes\r\n\r\n").read();
+    }
+    TestOrigin.Seen seen = origins.get(0).seen.peek();
+    for (String h : List.of("x-secret", "keep-alive", "te", "proxy-authorization", "proxy-connection", "upgrade", "connection")) {
+      assertThat(seen.headers().contains(h)).as(h).isFalse();
+    }
+    assertThat(seen.headers().get("x-kept")).isEqualTo("yes");
+  }
+
+  @Test
+  void exchangesAreReportedToListeners() throws Exception {
+    List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ProxyServer observed =
+        ProxyServer.builder(ProxyConfig.builder().listen("127.0.0.1:0").addBackend(origins.get(0).address() + ",id=a").build())
+            .eventLoopThreads(1)
+            .listener(new ExchangeListener() {
+              @Override
+              public void requestStarted(dev.loadstone.lb.Backend backend) {
+                events.add("started " + backend.id());
+              }
+
+              @Override
+              public void responseHeadersReceived(dev.loadstone.lb.Backend backend, int status) {
+                events.add("headers " + status);
+              }
+
+              @Override
+              public void exchangeCompleted(dev.loadstone.lb.Backend backend, int status, long nanos, long in, long out) {
+                events.add("completed " + backend.id() + " " + status + " in=" + in + " out=" + out);
+              }
+
+              @Override
+              public void clientConnectionClosed(java.net.SocketAddress client) {
+                events.add("closed");
+              }
+            })
+            .start();
+    try (RawClient c = new RawClient(observed.localAddress())) {
+      c.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello").read();
+    }
+    org.awaitility.Awaitility.await().until(() -> events.contains("closed"));
+    observed.close();
+    assertThat(events).containsExactly("started a", "headers 200", "completed a 200 in=5 out=3", "closed");
+  }
+
+  @Test
+  void backendHostNamesAreResolvedWithoutBlockingTheEventLoop() throws Exception {
+    // "localhost" comes from /etc/hosts through Netty's DNS resolver: no query leaves the machine.
+    ProxyServer byName =
+        ProxyServer.builder(ProxyConfig.builder().listen("127.0.0.1:0").addBackend("localhost:" + origins.get(1).port()).build())
+            .eventLoopThreads(1)
+            .start();
+    try (RawClient c = new RawClient(byName.localAddress())) {
+      assertThat(c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").read().body()).isEqualTo("b");
+    } finally {
+      byName.close();
     }
   }
 }

@@ -59,6 +59,7 @@ final class TestOrigin implements AutoCloseable {
   final ConcurrentLinkedQueue<Seen> seen = new ConcurrentLinkedQueue<>();
   private final EventLoopGroup group;
   private final Channel server;
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
   private final ChannelGroup children = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
 
   /** A request as the origin received it. */
@@ -98,12 +99,20 @@ final class TestOrigin implements AutoCloseable {
     return ((java.net.InetSocketAddress) server.localAddress()).getPort();
   }
 
+  /** Connections currently open to this origin. */
+  int openConnections() {
+    return children.size();
+  }
+
   String address() {
     return "127.0.0.1:" + port();
   }
 
   @Override
   public void close() {
+    if (closed.getAndSet(true)) {
+      return;
+    }
     server.close().syncUninterruptibly();
     children.close().awaitUninterruptibly();
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
@@ -122,6 +131,7 @@ final class TestOrigin implements AutoCloseable {
         if (path.equals("/ws")) {
           ctx.pipeline().addLast(new HttpObjectAggregator(65536));
           ctx.pipeline().addLast(new WebSocketServerProtocolHandler("/ws"));
+          ctx.pipeline().addLast(new io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator(1 << 20));
           ctx.pipeline().addLast(new WsEcho());
           ctx.pipeline().remove(this);
           ctx.fireChannelRead(io.netty.util.ReferenceCountUtil.retain(msg));

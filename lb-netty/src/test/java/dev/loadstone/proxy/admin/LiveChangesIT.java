@@ -13,16 +13,21 @@ import dev.loadstone.lb.Balancers;
 import dev.loadstone.lb.Health;
 import dev.loadstone.proxy.ProxyConfig;
 import dev.loadstone.proxy.ProxyServer;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -103,6 +108,31 @@ class LiveChangesIT {
     assertThat(load.answeredBy("b2")).isEqualTo(b2After);
     assertThat(load.answeredBy("b1")).isPositive();
     assertThat(load.answeredBy("b3")).isPositive();
+  }
+
+  @Test
+  void killingABackendProcessCausesNoFailedGets() throws Exception {
+    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process child = new ProcessBuilder(javaBin, "-Xmx64m", "-cp", System.getProperty("java.class.path"),
+        OriginMain.class.getName(), "b4").redirectErrorStream(true).start();
+    try {
+      BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+      String first = out.readLine();
+      assertThat(first).startsWith("port ");
+      assertThat(admin("POST", "/api/backends", "{\"address\": \"127.0.0.1:" + first.substring(5) + "\", \"id\": \"b4\"}")
+          .statusCode()).isEqualTo(201);
+      startLoad();
+      await().atMost(Duration.ofSeconds(10)).until(() -> load.answeredBy("b4") > 50);
+      child.destroyForcibly(); // SIGKILL: no goodbye, connections reset
+      assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      await().atMost(Duration.ofSeconds(10)).until(() -> pool.snapshot().get("b4").health() == Health.DOWN);
+      long b4After = load.answeredBy("b4");
+      finishLoad(300);
+      assertThat(load.failures).isEmpty();
+      assertThat(load.answeredBy("b4")).isEqualTo(b4After);
+    } finally {
+      child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
   }
 
   @Test
@@ -190,6 +220,30 @@ class LiveChangesIT {
     assertThat(load.failures).isEmpty();
     assertThat(pool.snapshot().get("b1").weight()).isEqualTo(3);
     assertThat(pool.snapshot().get("b2").adminState()).isEqualTo(AdminState.DRAINING);
+  }
+
+  @Test
+  void backendAnswering5xxIsEjectedAfterFiveButNeverMoreThanTheMaxShareOfThePool() throws Exception {
+    origin("b2").status.set(500);
+    origin("b3").status.set(503);
+    URI uri = URI.create("http://127.0.0.1:" + proxy.localAddress().getPort() + "/item");
+    int fivexx = 0;
+    for (int i = 0; i < 45; i++) {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() >= 500) {
+        fivexx++;
+      }
+    }
+    assertThat(ops.healthChecker().isEjected("b2")).isTrue();
+    assertThat(pool.snapshot().get("b2").health()).isEqualTo(Health.DOWN);
+    assertThat(origin("b2").requests.get()).as("ejected right after its 5th consecutive 5xx").isEqualTo(5);
+    // One of three backends is the most the default 50% share allows: b3 keeps serving (and failing).
+    assertThat(ops.healthChecker().isEjected("b3")).isFalse();
+    assertThat(pool.snapshot().get("b3").health()).isEqualTo(Health.UP);
+    assertThat(origin("b3").requests.get()).isGreaterThan(5);
+    assertThat(fivexx).isEqualTo(5 + origin("b3").requests.get());
+    Map<String, Double> s = PrometheusText.parse(admin("GET", "/metrics", null).body());
+    assertThat(s.get("loadstone_backend_requests_total{backend=\"b2\",status_class=\"5xx\"}")).isEqualTo(5.0);
   }
 
   @Test

@@ -15,11 +15,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A real HTTP origin on loopback (JDK HttpServer). {@code /healthz} answers {@link #health}; {@code /slow?ms=N}
- * answers after N ms (from a timer, no thread held); every other path answers 200 with the origin's id.
+ * answers after N ms (from a timer, no thread held); every other path answers {@link #status} (200) with the origin's id.
  */
 final class Origin implements AutoCloseable {
   final String id;
   final AtomicInteger health = new AtomicInteger(200);
+  final AtomicInteger status = new AtomicInteger(200);
   final AtomicInteger requests = new AtomicInteger();
   final AtomicInteger inFlightSlow = new AtomicInteger();
   private final HttpServer server;
@@ -47,7 +48,7 @@ final class Origin implements AutoCloseable {
         }, ms, TimeUnit.MILLISECONDS);
         return;
       }
-      respond(ex, 200, id);
+      respond(ex, status.get(), id);
     });
     server.setExecutor(executor);
     server.start();

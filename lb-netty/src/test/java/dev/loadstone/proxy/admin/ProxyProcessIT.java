@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ProxyProcessIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern LISTENING = Pattern.compile("lb-proxy listening on 127\\.0\\.0\\.1:(\\d+) ");
-  private static final Pattern ADMIN = Pattern.compile("lb-proxy admin on http://127\\.0\\.0\\.1:(\\d+)/");
+  private static final Pattern ADMIN = Pattern.compile("admin API, /metrics and status page on http://127\\.0\\.0\\.1:(\\d+)/");
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private final List<String> output = new CopyOnWriteArrayList<>();
   private final List<Origin> origins = new ArrayList<>();
@@ -94,7 +94,7 @@ class ProxyProcessIT {
     }, "proxy-output");
     reader.setDaemon(true);
     reader.start();
-    await().atMost(Duration.ofSeconds(30)).until(() -> port(ADMIN) > 0 || !process.isAlive());
+    await().atMost(Duration.ofSeconds(30)).until(() -> (port(ADMIN) > 0 && port(LISTENING) > 0) || !process.isAlive());
     assertThat(process.isAlive()).as(String.join("\n", output)).isTrue();
     proxyPort = port(LISTENING);
     adminPort = port(ADMIN);
@@ -144,7 +144,7 @@ class ProxyProcessIT {
     assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
     reader.join(5000); // the rest of its output
     assertThat(process.exitValue()).as(String.join("\n", output)).isZero();
-    assertThat(logged("shutting down")).as(String.join("\n", output)).isTrue();
+    assertThat(logged("lb-proxy stopping")).as(String.join("\n", output)).isTrue();
   }
 
   @Test

@@ -1,0 +1,229 @@
+package dev.loadstone.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.loadstone.lb.Backend;
+import dev.loadstone.lb.Health;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Proxy-generated 502/503/504 and the retry rules. */
+class FailureHandlingTest {
+  private final List<AutoCloseable> closeables = new ArrayList<>();
+  private final List<String> events = new CopyOnWriteArrayList<>();
+  private ProxyServer proxy;
+
+  @AfterEach
+  void stop() throws Exception {
+    if (proxy != null) {
+    if (proxy != null) {
+      // Every attempt, successful or not, gave its lease back.
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+          .until(() -> proxy.pool().snapshot().all().stream().allMatch(b -> b.inFlight() == 0));
+    }
+      proxy.close();
+    }
+    for (AutoCloseable c : closeables) {
+      c.close();
+    }
+  }
+
+  private TestOrigin origin(String id) {
+    TestOrigin o = TestOrigin.start(id);
+    closeables.add(o);
+    return o;
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  private void startProxy(ProxyConfig.Builder b) {
+    proxy =
+        ProxyServer.builder(b.listen("127.0.0.1:0").build())
+            .eventLoopThreads(1)
+            .listener(
+                new ExchangeListener() {
+                  @Override
+                  public void backendFailed(Backend backend, FailureCause cause) {
+                    events.add("failed " + backend.id() + " " + cause);
+                  }
+
+                  @Override
+                  public void retried(Backend failed, FailureCause cause, int attempt) {
+                    events.add("retry " + attempt);
+                  }
+
+                  @Override
+                  public void proxyError(int status, String cause) {
+                    events.add("error " + status);
+                  }
+                })
+            .start();
+  }
+
+  private RawClient.Response get(String path) throws IOException {
+    try (RawClient c = new RawClient(proxy.localAddress())) {
+      return c.send("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n").read();
+    }
+  }
+
+  @Test
+  void noAvailableBackendGives503WithRetryAfter() throws Exception {
+    TestOrigin a = origin("a");
+    startProxy(ProxyConfig.builder().addBackend(a.address() + ",id=a"));
+    proxy.pool().setHealth("a", Health.DOWN);
+    RawClient.Response r = get("/");
+    assertThat(r.status()).isEqualTo(503);
+    assertThat(r.header("retry-after")).isEqualTo("1");
+    assertThat(r.header("content-type")).startsWith("text/plain");
+    assertThat(r.body()).isEqualTo("503 Service Unavailable: no backend is available (none is UP and ACTIVE)\n");
+    assertThat(a.requests.get()).isZero();
+  }
+
+  @Test
+  void refusedConnectionsAreRetriedOnOtherBackendsThen502() throws Exception {
+    int p1 = freePort();
+    int p2 = freePort();
+    startProxy(ProxyConfig.builder().addBackend("127.0.0.1:" + p1 + ",id=x").addBackend("127.0.0.1:" + p2 + ",id=y").retries(5));
+    RawClient.Response r = get("/");
+    assertThat(r.status()).isEqualTo(502);
+    assertThat(r.body()).isEqualTo("502 Bad Gateway: backend y (127.0.0.1:" + p2 + ") refused the connection (after 2 attempts)\n");
+    assertThat(events).containsExactly("failed x CONNECT_FAILED", "retry 2", "failed y CONNECT_FAILED", "error 502");
+  }
+
+  @Test
+  void aRefusedConnectionIsRetriedOnAnotherBackendForAnyMethod() throws Exception {
+    int dead = freePort();
+    TestOrigin b = origin("b");
+    startProxy(ProxyConfig.builder().addBackend("127.0.0.1:" + dead + ",id=dead").addBackend(b.address() + ",id=b"));
+    try (RawClient c = new RawClient(proxy.localAddress())) {
+      RawClient.Response r = c.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello").read();
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(r.body()).isEqualTo("b:5");
+    }
+  }
+
+  @Test
+  void invalidResponseGives502() throws Exception {
+    ScriptedOrigin bad = new ScriptedOrigin("HTTP/1.1 abc nonsense\r\n\r\n");
+    closeables.add(bad);
+    startProxy(ProxyConfig.builder().addBackend(bad.address() + ",id=bad"));
+    RawClient.Response r = get("/");
+    assertThat(r.status()).isEqualTo(502);
+    assertThat(r.body()).isEqualTo("502 Bad Gateway: backend bad (" + bad.address() + ") sent an invalid response\n");
+  }
+
+  @Test
+  void slowBackendGives504AfterTheResponseTimeout() throws Exception {
+    TestOrigin a = origin("a");
+    startProxy(ProxyConfig.builder().addBackend(a.address() + ",id=a").responseTimeout(Duration.ofMillis(200)));
+    RawClient.Response r = get("/slow?ms=3000");
+    assertThat(r.status()).isEqualTo(504);
+    assertThat(r.body()).isEqualTo("504 Gateway Timeout: backend a (" + a.address() + ") did not respond within 200ms\n");
+    assertThat(events).containsExactly("failed a RESPONSE_TIMEOUT", "error 504");
+  }
+
+  @Test
+  void aGetWhoseConnectionIsResetAfterSendingIsRetriedOnAnotherBackend() throws Exception {
+    ScriptedOrigin hangUp = new ScriptedOrigin(null);
+    closeables.add(hangUp);
+    TestOrigin b = origin("b");
+    startProxy(ProxyConfig.builder().addBackend(hangUp.address() + ",id=h").addBackend(b.address() + ",id=b"));
+    RawClient.Response r = get("/");
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.body()).isEqualTo("b");
+    assertThat(hangUp.heads.get()).isEqualTo(1);
+    assertThat(events).containsExactly("failed h RESET", "retry 2");
+  }
+
+  @Test
+  void aPostWhoseConnectionIsResetAfterSendingIsNotRetried() throws Exception {
+    ScriptedOrigin hangUp = new ScriptedOrigin(null);
+    closeables.add(hangUp);
+    TestOrigin b = origin("b");
+    startProxy(ProxyConfig.builder().addBackend(hangUp.address() + ",id=h").addBackend(b.address() + ",id=b"));
+    try (RawClient c = new RawClient(proxy.localAddress())) {
+      RawClient.Response r = c.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello").read();
+      assertThat(r.status()).isEqualTo(502);
+      assertThat(r.body()).isEqualTo("502 Bad Gateway: backend h (" + hangUp.address() + ") closed the connection before responding\n");
+    }
+    assertThat(b.requests.get()).isZero();
+    assertThat(events).containsExactly("failed h RESET", "error 502");
+  }
+
+  @Test
+  void retriesNeverExceedTheConfiguredCount() throws Exception {
+    int p1 = freePort();
+    int p2 = freePort();
+    int p3 = freePort();
+    startProxy(
+        ProxyConfig.builder()
+            .addBackend("127.0.0.1:" + p1 + ",id=x")
+            .addBackend("127.0.0.1:" + p2 + ",id=y")
+            .addBackend("127.0.0.1:" + p3 + ",id=z")
+            .retries(1));
+    assertThat(get("/").status()).isEqualTo(502);
+    assertThat(events).containsExactly("failed x CONNECT_FAILED", "retry 2", "failed y CONNECT_FAILED", "error 502");
+  }
+
+  @Test
+  void aKilledBackendCausesNoClientVisibleErrorsForGets() throws Exception {
+    TestOrigin a = origin("a");
+    TestOrigin b = origin("b");
+    TestOrigin c = origin("c");
+    startProxy(ProxyConfig.builder().addBackend(a.address() + ",id=a").addBackend(b.address() + ",id=b").addBackend(c.address() + ",id=c"));
+    List<String> bodies = new ArrayList<>();
+    try (RawClient client = new RawClient(proxy.localAddress())) {
+      for (int i = 0; i < 30; i++) {
+        if (i == 10) {
+          b.close(); // pooled connections to b are now closed and new connects are refused
+        }
+        RawClient.Response r = client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").read();
+        assertThat(r.status()).as("request " + i).isEqualTo(200);
+        bodies.add(r.body());
+      }
+    }
+    assertThat(bodies.subList(0, 10)).containsExactly("a", "b", "c", "a", "b", "c", "a", "b", "c", "a");
+    assertThat(bodies.subList(10, 30)).doesNotContain("b").contains("a", "c");
+  }
+
+  @Test
+  void aBackendThatDoesNotAcceptWithinTheConnectTimeoutGives504() throws Exception {
+    // A listening socket that never accepts: once its accept queue is full, Linux drops further SYNs,
+    // so a connect neither succeeds nor fails until the connect timeout.
+    try (ServerSocket full = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      List<java.net.Socket> fillers = new ArrayList<>();
+      try {
+        for (int i = 0; i < 10; i++) {
+          java.net.Socket f = new java.net.Socket();
+          try {
+            f.connect(full.getLocalSocketAddress(), 200);
+          } catch (java.net.SocketTimeoutException e) {
+            f.close();
+            break; // the queue is full
+          }
+          fillers.add(f);
+        }
+        String addr = "127.0.0.1:" + full.getLocalPort();
+        startProxy(ProxyConfig.builder().addBackend(addr + ",id=stuck").connectTimeout(Duration.ofMillis(300)));
+        RawClient.Response r = get("/");
+        assertThat(r.status()).isEqualTo(504);
+        assertThat(r.body()).isEqualTo("504 Gateway Timeout: backend stuck (" + addr + ") did not accept a connection within 300ms\n");
+        assertThat(events).containsExactly("failed stuck CONNECT_TIMEOUT", "error 504");
+      } finally {
+        for (java.net.Socket f : fillers) {
+          f.close();
+        }
+      }
+    }
+  }
+}

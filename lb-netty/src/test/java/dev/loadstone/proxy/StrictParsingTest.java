@@ -1,0 +1,159 @@
+package dev.loadstone.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Requests with ambiguous or broken framing are answered by the proxy, closed, and never forwarded. */
+class StrictParsingTest {
+  private TestOrigin origin;
+  private ProxyServer proxy;
+
+  @BeforeEach
+  void start() {
+    origin = TestOrigin.start("o");
+    proxy =
+        ProxyServer.builder(
+                ProxyConfig.builder()
+                    .listen("127.0.0.1:0")
+                    .addBackend(origin.address())
+                    .maxBodySize(1024)
+                    .headerTimeout(Duration.ofMillis(300))
+                    .build())
+            .eventLoopThreads(1)
+            .start();
+  }
+
+  @AfterEach
+  void stop() {
+    proxy.close();
+    origin.close();
+  }
+
+  /** Sends {@code raw}, expects {@code status} and a closed connection, and checks the origin saw nothing. */
+  private RawClient.Response rejected(String raw, int status) throws Exception {
+    try (RawClient c = new RawClient(proxy.localAddress())) {
+      c.send(raw);
+      RawClient.Response r = c.read();
+      assertThat(r.status()).as(r.body()).isEqualTo(status);
+      assertThat(r.header("connection")).isEqualTo("close");
+      assertThat(r.body()).startsWith(status + " ").endsWith("\n").doesNotContain("\n\n");
+      assertThat(c.isClosedByPeer()).as("connection closed after the error").isTrue();
+    }
+    // A control request on a fresh connection proves the proxy works and lets the origin count settle.
+    try (RawClient c = new RawClient(proxy.localAddress())) {
+      assertThat(c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").read().status()).isEqualTo(200);
+    }
+    assertThat(origin.requests.get()).as("requests that reached the origin").isEqualTo(1);
+    assertThat(origin.seen.peek().uri()).isEqualTo("/");
+    return null;
+  }
+
+  @Test
+  void contentLengthWithTransferEncodingIsRejected() throws Exception {
+    rejected("POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n", 400);
+  }
+
+  @Test
+  void duplicateContentLengthIsRejectedEvenWhenTheValuesAgree() throws Exception {
+    rejected("POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 3\r\n\r\nabc", 400);
+  }
+
+  @Test
+  void nonNumericContentLengthIsRejected() throws Exception {
+    rejected("POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 3x\r\n\r\nabc", 400);
+  }
+
+  @Test
+  void negativeContentLengthIsRejected() throws Exception {
+    rejected("POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: -3\r\n\r\nabc", 400);
+  }
+
+  @Test
+  void transferEncodingOtherThanFinalChunkedIsRejected() throws Exception {
+    rejected("POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\nabc", 400);
+  }
+
+  @Test
+  void chunkedThatIsNotTheFinalCodingIsRejected() throws Exception {
+    rejected("POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, gzip\r\n\r\n3\r\nabc\r\n0\r\n\r\n", 400);
+  }
+
+  @Test
+  void invalidChunkSizeIsRejected() throws Exception {
+    rejected("POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n", 400);
+  }
+
+  @Test
+  void obsFoldIsRejected() throws Exception {
+    rejected("GET /x HTTP/1.1\r\nHost: x\r\nX-A: b\r\n c\r\n\r\n", 400);
+  }
+
+  @Test
+  void spaceBeforeTheColonIsRejected() throws Exception {
+    rejected("GET /x HTTP/1.1\r\nHost : x\r\n\r\n", 400);
+  }
+
+  @Test
+  void bareLineFeedIsRejected() throws Exception {
+    rejected("GET /x HTTP/1.1\nHost: x\n\n", 400);
+  }
+
+  @Test
+  void bareCarriageReturnInAHeaderIsRejected() throws Exception {
+    rejected("GET /x HTTP/1.1\r\nHost: x\r\nX-A: b\rc\r\n\r\n", 400);
+  }
+
+  @Test
+  void nulInAHeaderIsRejected() throws Exception {
+    rejected("GET /x HTTP/1.1\r\nHost: x\r\nX-A: b\0c\r\n\r\n", 400);
+  }
+
+  @Test
+  void nulInTheRequestLineIsRejected() throws Exception {
+    rejected("GET /x\0y HTTP/1.1\r\nHost: x\r\n\r\n", 400);
+  }
+
+  @Test
+  void bareCarriageReturnInTheRequestLineIsRejected() throws Exception {
+    rejected("GET /x\ry HTTP/1.1\r\nHost: x\r\n\r\n", 400);
+  }
+
+  @Test
+  void missingHostIsRejected() throws Exception {
+    rejected("GET /x HTTP/1.1\r\nX-A: b\r\n\r\n", 400);
+  }
+
+  @Test
+  void requestLineLongerThan8KiBIsRejectedWith414() throws Exception {
+    rejected("GET /" + "a".repeat(8200) + " HTTP/1.1\r\nHost: x\r\n\r\n", 414);
+  }
+
+  @Test
+  void headersLargerThan16KiBAreRejectedWith431() throws Exception {
+    StringBuilder h = new StringBuilder();
+    for (int i = 0; i < 20; i++) {
+      h.append("X-H").append(i).append(": ").append("v".repeat(1000)).append("\r\n");
+    }
+    rejected("GET /x HTTP/1.1\r\nHost: x\r\n" + h + "\r\n", 431);
+  }
+
+  @Test
+  void declaredBodyAboveTheLimitIsRejectedWith413() throws Exception {
+    rejected("POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 2000\r\n\r\n" + "a".repeat(2000), 413);
+  }
+
+  @Test
+  void chunkedBodyAboveTheLimitIsRejectedWith413() throws Exception {
+    String chunk = Integer.toHexString(1500) + "\r\n" + "a".repeat(1500) + "\r\n";
+    rejected("POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" + chunk + "0\r\n\r\n", 413);
+  }
+
+  @Test
+  void headersSlowerThanTheHeaderTimeoutGet408() throws Exception {
+    rejected("GET /x HTTP/1.1\r\nHost: x\r\n", 408);
+  }
+}
