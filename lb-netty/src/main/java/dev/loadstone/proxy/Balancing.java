@@ -13,6 +13,8 @@ import org.slf4j.LoggerFactory;
 /** Builds the backend pool and balancer the config asks for. */
 final class Balancing {
   private static final Logger log = LoggerFactory.getLogger(Balancing.class);
+  /** A backend that comes UP starts at this share of its weight and ramps to all of it over the slow-start window. */
+  static final double SLOW_START_FLOOR = 0.1;
 
   private Balancing() {}
 
@@ -20,6 +22,9 @@ final class Balancing {
     BackendPool.Builder b = BackendPool.builder().balancer(factory(config));
     if (ticker != null) {
       b.ticker(ticker);
+    }
+    if (!config.slowStart().isZero()) {
+      b.slowStart(config.slowStart(), SLOW_START_FLOOR);
     }
     return b.build();
   }

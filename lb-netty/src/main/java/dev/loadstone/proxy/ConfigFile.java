@@ -53,6 +53,16 @@ final class ConfigFile {
   @JsonProperty("pool-idle-timeout") String poolIdleTimeout;
   @JsonProperty("max-request-line") Integer maxRequestLine;
   @JsonProperty("max-header-size") Integer maxHeaderSize;
+  @JsonProperty("health-type") String healthType;
+  @JsonProperty("health-path") String healthPath;
+  @JsonProperty("health-interval") String healthInterval;
+  @JsonProperty("health-timeout") String healthTimeout;
+  @JsonProperty("health-rise") Integer healthRise;
+  @JsonProperty("health-fall") Integer healthFall;
+  @JsonProperty("slow-start") String slowStart;
+  @JsonProperty("drain-timeout") String drainTimeout;
+  @JsonProperty("shutdown-timeout") String shutdownTimeout;
+  @JsonProperty("admin-token-file") String adminTokenFile;
 
   /** One signing key: an id and a base64 secret of at least 32 bytes. */
   static final class StickyKeyEntry {
@@ -194,6 +204,19 @@ final class ConfigFile {
     }
     if (maxHeaderSize != null) {
       b.maxHeaderSize(maxHeaderSize);
+    }
+    b.health(HealthFlags.settings(healthType, healthPath, healthInterval, healthTimeout, healthRise, healthFall));
+    if (slowStart != null) {
+      b.slowStart(Durations.parse("slow-start", slowStart));
+    }
+    if (drainTimeout != null) {
+      b.drainTimeout(Durations.parse("drain-timeout", drainTimeout));
+    }
+    if (shutdownTimeout != null) {
+      b.shutdownTimeout(Durations.parse("shutdown-timeout", shutdownTimeout));
+    }
+    if (adminTokenFile != null) {
+      b.adminTokenFile(Path.of(adminTokenFile));
     }
     return b.build();
   }

@@ -1,11 +1,20 @@
 package dev.loadstone.proxy;
 
+import dev.loadstone.lb.BackendPool;
+import dev.loadstone.lb.Health;
+import dev.loadstone.proxy.admin.AdminToken;
+import dev.loadstone.proxy.admin.ConfigWatcher;
+import dev.loadstone.proxy.admin.PoolAdmin;
+import dev.loadstone.proxy.admin.ProxyOperations;
+import dev.loadstone.proxy.admin.Signals;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -39,8 +48,38 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
   @Option(names = "--sticky-key-file", paramLabel = "FILE", description = "Cookie signing keys, lines 'KEY_ID BASE64_SECRET'; the first signs.")
   String stickyKeyFile;
 
-  @Option(names = "--admin", paramLabel = "HOST:PORT", description = "Admin API address (served by the admin module when present).")
+  @Option(names = "--admin", paramLabel = "HOST:PORT", description = "Admin API, /metrics and status page address (default: 127.0.0.1:9090).")
   String admin;
+
+  @Option(names = "--admin-token-file", paramLabel = "FILE", description = "Bearer token required for mutating admin calls (else env " + AdminToken.ENV + ", else none).")
+  String adminTokenFile;
+
+  @Option(names = "--health-type", paramLabel = "TYPE", description = "http, tcp or none (default: http when --health-path is given, else tcp).")
+  String healthType;
+
+  @Option(names = "--health-path", paramLabel = "PATH", description = "HTTP health-check path, e.g. /healthz (expects 200-399).")
+  String healthPath;
+
+  @Option(names = "--health-interval", paramLabel = "DURATION", description = "Time between checks, +-10% jitter (default: 2s).")
+  String healthInterval;
+
+  @Option(names = "--health-timeout", paramLabel = "DURATION", description = "Check timeout (default: 1s).")
+  String healthTimeout;
+
+  @Option(names = "--health-rise", paramLabel = "N", description = "Passing checks that bring a backend UP (default: 2).")
+  Integer healthRise;
+
+  @Option(names = "--health-fall", paramLabel = "N", description = "Failing checks that take a backend DOWN (default: 3).")
+  Integer healthFall;
+
+  @Option(names = "--slow-start", paramLabel = "DURATION", description = "Ramp a backend's weight up over this after it comes UP (default: 0s = off).")
+  String slowStart;
+
+  @Option(names = "--drain-timeout", paramLabel = "DURATION", description = "Longest wait for in-flight exchanges of a removed backend (default: 30s).")
+  String drainTimeout;
+
+  @Option(names = "--shutdown-timeout", paramLabel = "DURATION", description = "Longest wait for in-flight exchanges on SIGTERM (default: 30s).")
+  String shutdownTimeout;
 
   @Option(names = "--connect-timeout", paramLabel = "DURATION", description = "Backend connect timeout (default: 2s).")
   String connectTimeout;
@@ -78,7 +117,9 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
   private final PrintWriter out;
   private final PrintWriter err;
   private final boolean blockUntilShutdown;
+  private static final Logger log = LoggerFactory.getLogger(Main.class);
   private ProxyServer server;
+  private ProxyOperations ops;
 
   public Main() {
     this(new PrintWriter(System.out, true), new PrintWriter(System.err, true), true);
@@ -175,13 +216,56 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
     if (maxHeaderSize != null) {
       c.maxHeaderSize = maxHeaderSize;
     }
+    if (adminTokenFile != null) {
+      c.adminTokenFile = adminTokenFile;
+    }
+    if (healthType != null) {
+      c.healthType = healthType;
+    }
+    if (healthPath != null) {
+      c.healthPath = healthPath;
+    }
+    if (healthInterval != null) {
+      c.healthInterval = healthInterval;
+    }
+    if (healthTimeout != null) {
+      c.healthTimeout = healthTimeout;
+    }
+    if (healthRise != null) {
+      c.healthRise = healthRise;
+    }
+    if (healthFall != null) {
+      c.healthFall = healthFall;
+    }
+    if (slowStart != null) {
+      c.slowStart = slowStart;
+    }
+    if (drainTimeout != null) {
+      c.drainTimeout = drainTimeout;
+    }
+    if (shutdownTimeout != null) {
+      c.shutdownTimeout = shutdownTimeout;
+    }
     return c;
   }
 
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() throws Exception {
     ProxyConfig cfg = settings().toConfig();
-    server = ProxyServer.start(cfg);
+    BackendPool pool = Balancing.newPool(cfg, null);
+    pool.addAll(cfg.backends(), Health.UP); // configured backends serve from the first second; checks start at once
+    AdminToken token = cfg.adminTokenFile() != null ? AdminToken.fromFile(cfg.adminTokenFile()) : AdminToken.fromEnvironment();
+    ops = ProxyOperations.create(pool, cfg.health(), cfg.drainTimeout(), cfg.admin(), token);
+    try {
+      server = ProxyServer.builder(cfg).pool(pool).listener(ops.listener()).start();
+      ops.start();
+    } catch (Exception e) {
+      if (server != null) {
+        server.close();
+      }
+      ops.close();
+      throw e;
+    }
     out.println(
         "lb-proxy listening on " + server.localAddress().getHostString() + ":" + server.localAddress().getPort()
             + " with " + cfg.backends().size() + (cfg.backends().size() == 1 ? " backend" : " backends")
@@ -190,15 +274,49 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
     if (!blockUntilShutdown) {
       return 0;
     }
+    ConfigWatcher watcher = config == null ? null : ConfigWatcher.start(config, this::reload);
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      org.slf4j.LoggerFactory.getLogger(Main.class).info("lb-proxy stopping: finishing in-flight requests (up to 10s)");
-      server.shutdownGracefully(java.time.Duration.ofSeconds(10)).join();
-      org.slf4j.LoggerFactory.getLogger(Main.class).info("lb-proxy stopped");
+    java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
+    Runnable shutdown = () -> {
+      if (!stopping.compareAndSet(false, true)) {
+        return;
+      }
+      log.info("lb-proxy stopping: no new connections; finishing in-flight requests (up to {})", Durations.format(cfg.shutdownTimeout()));
+      if (watcher != null) {
+        watcher.close();
+      }
+      server.shutdownGracefully(cfg.shutdownTimeout()).join();
+      ops.close();
+      log.info("lb-proxy stopped");
       stopped.countDown();
-    }, "lb-proxy-shutdown-hook"));
+    };
+    Runnable onSignal = () -> new Thread(shutdown, "lb-proxy-shutdown").start();
+    Signals.on("TERM", onSignal);
+    Signals.on("INT", onSignal);
+    Runtime.getRuntime().addShutdownHook(new Thread(shutdown, "lb-proxy-shutdown-hook"));
     stopped.await();
     return 0;
+  }
+
+  /** Re-reads the config file (flags still win) and applies its backend list as a diff; other keys need a restart. */
+  void reload() {
+    ProxyConfig next;
+    try {
+      next = settings().toConfig();
+    } catch (RuntimeException e) {
+      log.error("config reload rejected, the running config stays: {}", e.getMessage());
+      return;
+    }
+    try {
+      PoolAdmin.Diff d = ops.reload(next.backends());
+      log.info("config reloaded: {}", d);
+    } catch (IllegalArgumentException e) {
+      log.error("config reload rejected, the running config stays: {}", e.getMessage());
+    }
+  }
+
+  ProxyOperations operations() {
+    return ops;
   }
 
   ProxyServer server() {

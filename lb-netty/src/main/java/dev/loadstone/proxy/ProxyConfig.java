@@ -1,5 +1,6 @@
 package dev.loadstone.proxy;
 
+import dev.loadstone.health.HealthCheckSettings;
 import dev.loadstone.lb.Backend;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -29,6 +30,8 @@ public final class ProxyConfig {
   public static final int DEFAULT_MAX_HEADER_SIZE = 16 * 1024;
   public static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(1);
   public static final Duration DEFAULT_STICKY_MAX_AGE = Duration.ofDays(1);
+  public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
 
   private final InetSocketAddress listen;
   private final InetSocketAddress admin;
@@ -49,6 +52,11 @@ public final class ProxyConfig {
   private final Duration poolIdleTimeout;
   private final int maxRequestLine;
   private final int maxHeaderSize;
+  private final HealthCheckSettings health;
+  private final Duration slowStart;
+  private final Duration drainTimeout;
+  private final Duration shutdownTimeout;
+  private final Path adminTokenFile;
 
   private ProxyConfig(Builder b) {
     this.listen = b.listen;
@@ -72,6 +80,11 @@ public final class ProxyConfig {
     this.poolIdleTimeout = b.poolIdleTimeout;
     this.maxRequestLine = b.maxRequestLine;
     this.maxHeaderSize = b.maxHeaderSize;
+    this.health = b.health;
+    this.slowStart = b.slowStart;
+    this.drainTimeout = b.drainTimeout;
+    this.shutdownTimeout = b.shutdownTimeout;
+    this.adminTokenFile = b.adminTokenFile;
   }
 
   public static Builder builder() {
@@ -172,6 +185,31 @@ public final class ProxyConfig {
     return maxHeaderSize;
   }
 
+  /** Active and passive health checking (default: TCP connect checks, or HTTP when a health path is set). */
+  public HealthCheckSettings health() {
+    return health;
+  }
+
+  /** The slow-start window of a backend that comes UP (default 0 = off). */
+  public Duration slowStart() {
+    return slowStart;
+  }
+
+  /** How long a drained or deleted backend may keep in-flight exchanges before it is removed (default 30 s). */
+  public Duration drainTimeout() {
+    return drainTimeout;
+  }
+
+  /** How long in-flight exchanges may take to finish after SIGTERM (default 30 s). */
+  public Duration shutdownTimeout() {
+    return shutdownTimeout;
+  }
+
+  /** A file holding the admin API's bearer token, or null (then {@code LOADSTONE_ADMIN_TOKEN}, if set, is used). */
+  public Path adminTokenFile() {
+    return adminTokenFile;
+  }
+
   @Override
   public String toString() {
     return "ProxyConfig(listen=" + listen + ", backends=" + backends + ", algorithm=" + algorithm.flagName() + ")";
@@ -198,6 +236,11 @@ public final class ProxyConfig {
     private Duration poolIdleTimeout;
     private Integer maxRequestLine;
     private Integer maxHeaderSize;
+    private HealthCheckSettings health;
+    private Duration slowStart;
+    private Duration drainTimeout;
+    private Duration shutdownTimeout;
+    private Path adminTokenFile;
 
     private Builder() {}
 
@@ -371,6 +414,40 @@ public final class ProxyConfig {
       return this;
     }
 
+    public Builder health(HealthCheckSettings settings) {
+      once(health, "health");
+      health = Objects.requireNonNull(settings, "health");
+      return this;
+    }
+
+    public Builder slowStart(Duration d) {
+      once(slowStart, "slow-start");
+      Objects.requireNonNull(d, "slow-start");
+      if (d.isNegative()) {
+        throw new IllegalArgumentException("slow-start: " + Durations.format(d) + " (expected: >= 0)");
+      }
+      slowStart = d;
+      return this;
+    }
+
+    public Builder drainTimeout(Duration d) {
+      once(drainTimeout, "drain-timeout");
+      drainTimeout = positive("drain-timeout", d);
+      return this;
+    }
+
+    public Builder shutdownTimeout(Duration d) {
+      once(shutdownTimeout, "shutdown-timeout");
+      shutdownTimeout = positive("shutdown-timeout", d);
+      return this;
+    }
+
+    public Builder adminTokenFile(Path file) {
+      once(adminTokenFile, "admin-token-file");
+      adminTokenFile = Objects.requireNonNull(file, "admin-token-file");
+      return this;
+    }
+
     public ProxyConfig build() {
       if (listen == null) {
         listen = Addresses.parse("listen", DEFAULT_LISTEN);
@@ -401,6 +478,10 @@ public final class ProxyConfig {
       poolIdleTimeout = poolIdleTimeout == null ? DEFAULT_POOL_IDLE_TIMEOUT : poolIdleTimeout;
       maxRequestLine = maxRequestLine == null ? DEFAULT_MAX_REQUEST_LINE : maxRequestLine;
       maxHeaderSize = maxHeaderSize == null ? DEFAULT_MAX_HEADER_SIZE : maxHeaderSize;
+      health = health == null ? HealthCheckSettings.builder().type(HealthCheckSettings.Type.TCP).build() : health;
+      slowStart = slowStart == null ? Duration.ZERO : slowStart;
+      drainTimeout = drainTimeout == null ? DEFAULT_DRAIN_TIMEOUT : drainTimeout;
+      shutdownTimeout = shutdownTimeout == null ? DEFAULT_SHUTDOWN_TIMEOUT : shutdownTimeout;
       return new ProxyConfig(this);
     }
   }

@@ -66,7 +66,7 @@ final class ChildProxy implements AutoCloseable {
     return process.isAlive();
   }
 
-  /** SIGTERM, then waits for the graceful shutdown; returns the exit code (143 = ended by SIGTERM). */
+  /** SIGTERM, then waits for the graceful shutdown; returns the exit code (0 after a graceful shutdown). */
   int stop() throws InterruptedException {
     process.destroy();
     if (!process.waitFor(20, TimeUnit.SECONDS)) {

@@ -22,6 +22,9 @@ class MainTest {
     if (main.server() != null) {
       main.server().close();
     }
+    if (main.operations() != null) {
+      main.operations().close(); // health checks and the admin server
+    }
     return code;
   }
 
@@ -31,7 +34,7 @@ class MainTest {
 
   @Test
   void startsAndSaysWhereItListensAndHowManyBackends() {
-    assertThat(run("--listen", "127.0.0.1:0", "--backend", "127.0.0.1:9001", "--backend", "127.0.0.1:9002,weight=3,id=b2")).isZero();
+    assertThat(run("--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0", "--backend", "127.0.0.1:9001", "--backend", "127.0.0.1:9002,weight=3,id=b2")).isZero();
     assertThat(out.toString()).matches("lb-proxy listening on 127\\.0\\.0\\.1:\\d+ with 2 backends \\(round-robin\\)\\R");
   }
 

@@ -20,7 +20,7 @@ class ShadedJarIT {
     try (TestOrigin a = TestOrigin.start("a");
         TestOrigin b = TestOrigin.start("b")) {
       ChildProxy proxy =
-          ChildProxy.fromJar(JAR, List.of("--listen", "127.0.0.1:0", "--backend", a.address(), "--backend", b.address() + ",weight=3,id=b2",
+          ChildProxy.fromJar(JAR, List.of("--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0", "--backend", a.address(), "--backend", b.address() + ",weight=3,id=b2",
               "--algorithm", "weighted-round-robin", "--sticky-cookie", "LB_STICKY"), log);
       try (RawClient c = new RawClient(proxy.address())) {
         RawClient.Response r = c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").read();
@@ -28,7 +28,7 @@ class ShadedJarIT {
         assertThat(r.body()).isIn("a", "b");
         assertThat(r.header("set-cookie")).startsWith("LB_STICKY=");
       } finally {
-        assertThat(proxy.stop()).isEqualTo(143);
+        assertThat(proxy.stop()).isEqualTo(0); // graceful SIGTERM exits 0 (issue 4)
       }
       String logged = Files.readString(log);
       assertThat(logged).contains("sticky cookies will not survive a restart");

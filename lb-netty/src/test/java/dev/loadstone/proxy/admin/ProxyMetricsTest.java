@@ -1,0 +1,107 @@
+package dev.loadstone.proxy.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.loadstone.health.CheckResult;
+import dev.loadstone.lb.Backend;
+import dev.loadstone.lb.BackendPool;
+import dev.loadstone.lb.Balancers;
+import dev.loadstone.lb.Health;
+import dev.loadstone.lb.Lease;
+import dev.loadstone.lb.PickRequest;
+import dev.loadstone.lb.Ticker;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class ProxyMetricsTest {
+  private final AtomicLong nanos = new AtomicLong();
+  private final Ticker ticker = nanos::get;
+  private final BackendPool pool = BackendPool.builder().ticker(ticker).balancer(Balancers.roundRobin()).build();
+
+  ProxyMetricsTest() {
+    pool.add(Backend.of("b1", "127.0.0.1:9001", 1), Health.UP);
+    pool.add(Backend.of("b2", "127.0.0.1:9002", 1), Health.DOWN);
+  }
+
+  private final ProxyMetrics metrics = ProxyMetrics.create(pool, ticker);
+
+  @Test
+  void perBackendCountersFollowTheRecordedExchanges() {
+    for (int i = 0; i < 7; i++) {
+      metrics.exchangeCompleted("b1", 200, 5_000_000, 10, 100);
+    }
+    metrics.exchangeCompleted("b1", 404, 1_000_000, 0, 20);
+    metrics.exchangeCompleted("b1", 503, 1_000_000, 0, 20);
+    metrics.backendFailed("b1", "CONNECT_FAILED");
+    metrics.proxyError(502);
+    metrics.retried();
+    metrics.connectionOpened();
+
+    Map<String, Double> s = PrometheusText.parse(metrics.scrape());
+    assertThat(s).containsEntry("loadstone_backend_requests_total{backend=\"b1\",status_class=\"2xx\"}", 7.0)
+        .containsEntry("loadstone_backend_requests_total{backend=\"b1\",status_class=\"4xx\"}", 1.0)
+        .containsEntry("loadstone_backend_requests_total{backend=\"b1\",status_class=\"5xx\"}", 1.0)
+        .containsEntry("loadstone_backend_requests_total{backend=\"b2\",status_class=\"2xx\"}", 0.0)
+        .containsEntry("loadstone_backend_failures_total{backend=\"b1\",cause=\"connect_failed\"}", 1.0)
+        .containsEntry("loadstone_backend_health{backend=\"b1\"}", 1.0)
+        .containsEntry("loadstone_backend_health{backend=\"b2\"}", 0.0)
+        .containsEntry("loadstone_backend_in_flight{backend=\"b1\"}", 0.0)
+        .containsEntry("loadstone_backend_response_time_seconds_count{backend=\"b1\"}", 9.0)
+        .containsEntry("loadstone_proxy_requests_total", 10.0)
+        .containsEntry("loadstone_proxy_received_bytes_total", 70.0)
+        .containsEntry("loadstone_proxy_sent_bytes_total", 740.0)
+        .containsEntry("loadstone_proxy_retries_total", 1.0)
+        .containsEntry("loadstone_proxy_errors_total{status=\"502\"}", 1.0)
+        .containsEntry("loadstone_proxy_errors_total{status=\"504\"}", 0.0)
+        .containsEntry("loadstone_proxy_connections_total", 1.0)
+        .containsEntry("loadstone_proxy_connections_active", 1.0);
+    assertThat(s.keySet()).anyMatch(k -> k.startsWith("loadstone_backend_response_time_seconds_bucket{backend=\"b1\""));
+    assertThat(metrics.requests("b1")).isEqualTo(9);
+    assertThat(metrics.failures("b1")).isEqualTo(2);
+    assertThat(metrics.p95("b1")).isBetween(Duration.ofMillis(4), Duration.ofMillis(6));
+  }
+
+  @Test
+  void inFlightGaugeReadsThePoolLive() {
+    Lease lease = pool.acquire(PickRequest.EMPTY);
+    assertThat(PrometheusText.parse(metrics.scrape())).containsEntry("loadstone_backend_in_flight{backend=\"b1\"}", 1.0);
+    lease.release();
+    assertThat(PrometheusText.parse(metrics.scrape())).containsEntry("loadstone_backend_in_flight{backend=\"b1\"}", 0.0);
+  }
+
+  @Test
+  void healthChecksAreTimedByResult() {
+    metrics.onCheck("b1", CheckResult.pass("status 200", Duration.ofMillis(3), Instant.EPOCH));
+    metrics.onCheck("b1", CheckResult.fail("connect refused", Duration.ofMillis(1), Instant.EPOCH));
+    metrics.onCheck("b1", CheckResult.fail("connect refused", Duration.ofMillis(1), Instant.EPOCH));
+    Map<String, Double> s = PrometheusText.parse(metrics.scrape());
+    assertThat(s).containsEntry("loadstone_health_check_duration_seconds_count{backend=\"b1\",result=\"pass\"}", 1.0)
+        .containsEntry("loadstone_health_check_duration_seconds_count{backend=\"b1\",result=\"fail\"}", 2.0);
+  }
+
+  @Test
+  void requestRateIsTheCountDeltaOverTheSampledWindow() {
+    metrics.sample();
+    for (int i = 0; i < 30; i++) {
+      metrics.exchangeCompleted("b1", 200, 1_000_000, 0, 0);
+    }
+    nanos.addAndGet(Duration.ofSeconds(3).toNanos());
+    metrics.sample();
+    assertThat(metrics.requestRate("b1")).isEqualTo(10.0);
+    assertThat(metrics.requestRate("b2")).isEqualTo(0.0);
+  }
+
+  @Test
+  void metersOfARemovedBackendAreDropped() {
+    metrics.exchangeCompleted("b2", 200, 1_000_000, 0, 0);
+    pool.remove("b2");
+    metrics.exchangeCompleted("b2", 200, 1_000_000, 0, 0); // a late report is ignored
+    String text = metrics.scrape();
+    PrometheusText.parse(text);
+    assertThat(text).doesNotContain("backend=\"b2\"").contains("backend=\"b1\"");
+    assertThat(metrics.requests("b2")).isZero();
+  }
+}

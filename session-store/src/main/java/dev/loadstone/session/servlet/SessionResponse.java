@@ -1,0 +1,272 @@
+package dev.loadstone.session.servlet;
+
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.Charset;
+import java.nio.charset.IllegalCharsetNameException;
+import java.nio.charset.UnsupportedCharsetException;
+
+/**
+ * The response the application sees. It runs the session's commit hook just before anything that commits
+ * the response: {@code flushBuffer}, a flush or close of the stream or writer, a write that would fill the
+ * buffer or reach the declared Content-Length, {@code sendRedirect} and {@code sendError}. Writer output is
+ * counted at the charset's maximum bytes per char, so the hook runs early rather than late.
+ */
+final class SessionResponse extends HttpServletResponseWrapper {
+  private final RequestSessions sessions;
+  private long written;
+  private long contentLength = -1;
+  private ServletOutputStream stream;
+  private PrintWriter writer;
+
+  SessionResponse(HttpServletResponse response, RequestSessions sessions) {
+    super(response);
+    this.sessions = sessions;
+  }
+
+  /** Runs the hook if {@code bytes} more would commit the response; false when output must be dropped. */
+  boolean beforeWrite(long bytes) {
+    if (sessions.aborted()) {
+      return false;
+    }
+    if (!sessions.savedBeforeCommit()) {
+      long total = written + bytes;
+      if (total >= getBufferSize() || (contentLength >= 0 && total >= contentLength)) {
+        sessions.beforeCommit();
+        if (sessions.aborted()) {
+          return false;
+        }
+      }
+    }
+    written += bytes;
+    return true;
+  }
+
+  void beforeCommit() {
+    sessions.beforeCommit();
+  }
+
+  @Override
+  public ServletOutputStream getOutputStream() throws IOException {
+    if (stream == null) {
+      stream = sessions.aborted() ? new GuardedOutputStream(null, this) : new GuardedOutputStream(
+          super.getOutputStream(), this);
+    }
+    return stream;
+  }
+
+  @Override
+  public PrintWriter getWriter() throws IOException {
+    if (writer == null) {
+      if (sessions.aborted()) {
+        writer = new PrintWriter(Writer.nullWriter());
+      } else {
+        PrintWriter target = super.getWriter();
+        writer = new PrintWriter(new GuardedWriter(target, this, maxBytesPerChar(getCharacterEncoding())), false);
+      }
+    }
+    return writer;
+  }
+
+  private static int maxBytesPerChar(String encoding) {
+    try {
+      return (int) Math.ceil(Charset.forName(encoding).newEncoder().maxBytesPerChar());
+    } catch (IllegalCharsetNameException | UnsupportedCharsetException | UnsupportedOperationException
+        | NullPointerException e) {
+      return 4;
+    }
+  }
+
+  @Override
+  public void flushBuffer() throws IOException {
+    sessions.beforeCommit();
+    if (!sessions.aborted()) {
+      super.flushBuffer();
+    }
+  }
+
+  @Override
+  public void sendError(int sc, String msg) throws IOException {
+    sessions.beforeCommit();
+    if (!sessions.aborted()) {
+      super.sendError(sc, msg);
+    }
+  }
+
+  @Override
+  public void sendError(int sc) throws IOException {
+    sessions.beforeCommit();
+    if (!sessions.aborted()) {
+      super.sendError(sc);
+    }
+  }
+
+  @Override
+  public void sendRedirect(String location) throws IOException {
+    sessions.beforeCommit();
+    if (!sessions.aborted()) {
+      super.sendRedirect(location);
+    }
+  }
+
+  @Override
+  public void setContentLength(int len) {
+    super.setContentLength(len);
+    contentLength = len;
+  }
+
+  @Override
+  public void setContentLengthLong(long len) {
+    super.setContentLengthLong(len);
+    contentLength = len;
+  }
+
+  @Override
+  public void setHeader(String name, String value) {
+    super.setHeader(name, value);
+    trackContentLength(name, value);
+  }
+
+  @Override
+  public void addHeader(String name, String value) {
+    super.addHeader(name, value);
+    trackContentLength(name, value);
+  }
+
+  @Override
+  public void setIntHeader(String name, int value) {
+    super.setIntHeader(name, value);
+    trackContentLength(name, Integer.toString(value));
+  }
+
+  private void trackContentLength(String name, String value) {
+    if ("Content-Length".equalsIgnoreCase(name)) {
+      try {
+        contentLength = value == null ? -1 : Long.parseLong(value.strip());
+      } catch (NumberFormatException e) {
+        contentLength = -1;
+      }
+    }
+  }
+
+  @Override
+  public void reset() {
+    super.reset();
+    written = 0;
+    contentLength = -1;
+  }
+
+  @Override
+  public void resetBuffer() {
+    super.resetBuffer();
+    written = 0;
+  }
+
+  /** The container's stream behind the commit hook. */
+  private static final class GuardedOutputStream extends ServletOutputStream {
+    private final ServletOutputStream target; // null: output is dropped (the response was answered 503)
+    private final SessionResponse response;
+
+    GuardedOutputStream(ServletOutputStream target, SessionResponse response) {
+      this.target = target;
+      this.response = response;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      if (target != null && response.beforeWrite(1)) {
+        target.write(b);
+      }
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      if (target != null && response.beforeWrite(len)) {
+        target.write(b, off, len);
+      }
+    }
+
+    @Override
+    public void flush() throws IOException {
+      response.beforeCommit();
+      if (target != null && !response.sessions.aborted()) {
+        target.flush();
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      response.beforeCommit();
+      if (target != null && !response.sessions.aborted()) {
+        target.close();
+      }
+    }
+
+    @Override
+    public boolean isReady() {
+      return target == null || target.isReady();
+    }
+
+    @Override
+    public void setWriteListener(WriteListener listener) {
+      if (target != null) {
+        target.setWriteListener(listener);
+      }
+    }
+  }
+
+  /** The container's writer behind the commit hook. */
+  private static final class GuardedWriter extends Writer {
+    private final PrintWriter target;
+    private final SessionResponse response;
+    private final int maxBytesPerChar;
+
+    GuardedWriter(PrintWriter target, SessionResponse response, int maxBytesPerChar) {
+      this.target = target;
+      this.response = response;
+      this.maxBytesPerChar = maxBytesPerChar;
+    }
+
+    @Override
+    public void write(char[] cbuf, int off, int len) {
+      if (response.beforeWrite((long) len * maxBytesPerChar)) {
+        target.write(cbuf, off, len);
+      }
+    }
+
+    @Override
+    public void write(String str, int off, int len) {
+      if (response.beforeWrite((long) len * maxBytesPerChar)) {
+        target.write(str, off, len);
+      }
+    }
+
+    @Override
+    public void write(int c) {
+      if (response.beforeWrite(maxBytesPerChar)) {
+        target.write(c);
+      }
+    }
+
+    @Override
+    public void flush() {
+      response.beforeCommit();
+      if (!response.sessions.aborted()) {
+        target.flush();
+      }
+    }
+
+    @Override
+    public void close() {
+      response.beforeCommit();
+      if (!response.sessions.aborted()) {
+        target.close();
+      }
+    }
+  }
+}

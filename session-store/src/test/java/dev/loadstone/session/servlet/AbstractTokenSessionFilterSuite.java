@@ -1,0 +1,32 @@
+package dev.loadstone.session.servlet;
+
+import dev.loadstone.session.SessionStore;
+import dev.loadstone.session.testing.RedisServerProcess;
+import dev.loadstone.session.token.RevocationList;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/** The suite with signed tokens, revoked on invalidation in one redis-server per class (flushed per test). */
+abstract class AbstractTokenSessionFilterSuite extends AbstractSessionFilterSuite {
+  static RedisServerProcess redis;
+  static RevocationList revocations;
+
+  @BeforeAll
+  static void startRedis() {
+    redis = RedisServerProcess.start();
+    revocations = RevocationList.redis(redis.uri(), Duration.ofSeconds(2));
+  }
+
+  @AfterAll
+  static void stopRedis() {
+    revocations.close();
+    redis.close();
+  }
+
+  @Override
+  protected SessionStore newStore() {
+    redis.call("FLUSHALL");
+    return Stores.tokens(revocations, clock);
+  }
+}

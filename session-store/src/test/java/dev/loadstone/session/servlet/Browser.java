@@ -1,0 +1,60 @@
+package dev.loadstone.session.servlet;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+
+/** A client with a one-cookie jar: sends the session cookie it holds, takes the ones it is given. */
+final class Browser {
+  private static final HttpClient CLIENT = HttpClient.newBuilder()
+      .version(HttpClient.Version.HTTP_1_1)
+      .followRedirects(HttpClient.Redirect.NEVER)
+      .connectTimeout(Duration.ofSeconds(5))
+      .build();
+
+  private final int port;
+  private final String cookieName;
+  String cookie; // the value held, or null
+
+  int port() {
+    return port;
+  }
+
+  Browser(int port, String cookieName) {
+    this.port = port;
+    this.cookieName = cookieName;
+  }
+
+  /** A GET; takes a Set-Cookie for the session cookie (an expired one empties the jar). */
+  Reply get(String path) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .timeout(Duration.ofSeconds(20));
+    if (cookie != null) {
+      request.header("Cookie", cookieName + "=" + cookie);
+    }
+    HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    List<String> setCookies = response.headers().allValues("Set-Cookie").stream()
+        .filter(h -> h.startsWith(cookieName + "="))
+        .toList();
+    for (String header : setCookies) {
+      String value = header.substring(cookieName.length() + 1, header.indexOf(';') < 0 ? header.length()
+          : header.indexOf(';'));
+      cookie = header.contains("Max-Age=0") ? null : value;
+    }
+    return new Reply(response.statusCode(), response.body(), setCookies, response.headers().firstValue("Retry-After")
+        .orElse(null), response.headers().firstValue("Location").orElse(null));
+  }
+
+  record Reply(int status, String body, List<String> setCookies, String retryAfter, String location) {
+    /** The session cookie header, when exactly one was sent. */
+    String setCookie() {
+      if (setCookies.size() != 1) {
+        throw new AssertionError("expected one session Set-Cookie, got " + setCookies);
+      }
+      return setCookies.get(0);
+    }
+  }
+}
