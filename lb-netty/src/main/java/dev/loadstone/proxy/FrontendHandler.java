@@ -196,6 +196,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       }
     } else if (ex.wantsBody() && inbound.isEmpty()) {
       ctx.read();
+    } else if (ex.requestDone && !ex.upgrade && inbound.isEmpty()) {
+      // The whole request is in: keep a read pending while the response is produced, so an idle
+      // keep-alive connection keeps its epoll read interest instead of dropping and re-adding it (two
+      // epoll_ctl calls) per request. At most one read's worth (the next pipelined request) is taken
+      // meanwhile; it waits in inbound, and nothing more is read until it is processed.
+      ctx.read();
     }
   }
 
