@@ -56,6 +56,14 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   private final ProxyContext px;
   private final ArrayDeque<HttpObject> inbound = new ArrayDeque<>(4);
+  private final Runnable responseTimerTask = this::responseTimerFired;
+  /**
+   * The response timeout's timer, at most one per connection. Scheduling and cancelling a timer per
+   * request costs more than the request's own work on a fast backend, so an exchange only records its
+   * deadline; the timer, when it fires, either fails the exchange that is past its deadline or re-arms
+   * itself for the current one's remaining time.
+   */
+  private ScheduledFuture<?> responseTimer;
   private ChannelHandlerContext ctx;
   private Exchange ex;
   private boolean closing;
@@ -132,12 +140,36 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       ex.clientGone();
     }
     releaseInbound();
+    stopResponseTimer();
     px.listeners.clientConnectionClosed(ctx.channel().remoteAddress());
   }
 
   @Override
   public void handlerRemoved(ChannelHandlerContext ctx) {
     releaseInbound();
+    stopResponseTimer();
+  }
+
+  private void responseTimerFired() {
+    responseTimer = null;
+    Exchange e = ex;
+    if (e == null || e.finished || !e.awaitingResponse) {
+      return;
+    }
+    long left = e.responseDeadline - System.nanoTime();
+    if (left > 0) {
+      responseTimer = ctx.executor().schedule(responseTimerTask, left, TimeUnit.NANOSECONDS);
+      return;
+    }
+    e.awaitingResponse = false;
+    e.attemptFailed(FailureCause.RESPONSE_TIMEOUT);
+  }
+
+  private void stopResponseTimer() {
+    if (responseTimer != null) {
+      responseTimer.cancel(false);
+      responseTimer = null;
+    }
   }
 
   @Override
@@ -369,7 +401,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     boolean flushPending;
     ChannelFuture lastBodyWrite;
     ChannelFuture lastClientWrite;
-    ScheduledFuture<?> responseTimer;
+    boolean awaitingResponse;
+    long responseDeadline;
     int status;
     long bytesIn;
     long bytesOut;
@@ -562,24 +595,20 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       }
     }
 
+    /** Starts the response-headers deadline; the connection's one lazy timer enforces it. */
     private void startResponseTimer() {
-      if (responseTimer == null && !responseStarted) {
-        Channel ch = backendCh;
-        responseTimer =
-            ctx.executor().schedule(() -> {
-              responseTimer = null;
-              if (!finished && ch == backendCh && !responseStarted) {
-                attemptFailed(FailureCause.RESPONSE_TIMEOUT);
-              }
-            }, px.config.responseTimeout().toNanos(), TimeUnit.NANOSECONDS);
+      if (!awaitingResponse && !responseStarted) {
+        long timeout = px.config.responseTimeout().toNanos();
+        awaitingResponse = true;
+        responseDeadline = System.nanoTime() + timeout;
+        if (responseTimer == null) {
+          responseTimer = ctx.executor().schedule(responseTimerTask, timeout, TimeUnit.NANOSECONDS);
+        }
       }
     }
 
     private void cancelResponseTimer() {
-      if (responseTimer != null) {
-        responseTimer.cancel(false);
-        responseTimer = null;
-      }
+      awaitingResponse = false; // the scheduled timer (if any) stays and finds nothing to do
     }
 
     void clientGone() {
