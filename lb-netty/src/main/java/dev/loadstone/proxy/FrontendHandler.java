@@ -64,6 +64,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
    * itself for the current one's remaining time.
    */
   private ScheduledFuture<?> responseTimer;
+  private HeaderRewriter.Client forwarding;
   private ChannelHandlerContext ctx;
   private Exchange ex;
   private boolean closing;
@@ -429,8 +430,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       this.pick = PickRequest.of(hashKey, sticky);
 
       HeaderRewriter.stripHopByHop(h);
-      boolean trusted = px.headers.isTrusted(client.getAddress());
-      String proto = px.headers.addForwarding(h, client.getAddress(), trusted);
+      if (forwarding == null) {
+        forwarding = px.headers.client(client.getAddress()); // once per connection
+      }
+      String proto = px.headers.addForwarding(h, forwarding);
       this.secure = "https".equals(proto);
       if (chunked) {
         h.set(HttpHeaderNames.TRANSFER_ENCODING, te);
