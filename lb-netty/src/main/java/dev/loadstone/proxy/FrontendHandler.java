@@ -56,6 +56,15 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   private final ProxyContext px;
   private final ArrayDeque<HttpObject> inbound = new ArrayDeque<>(4);
+  private final Runnable responseTimerTask = this::responseTimerFired;
+  /**
+   * The response timeout's timer, at most one per connection. Scheduling and cancelling a timer per
+   * request costs more than the request's own work on a fast backend, so an exchange only records its
+   * deadline; the timer, when it fires, either fails the exchange that is past its deadline or re-arms
+   * itself for the current one's remaining time.
+   */
+  private ScheduledFuture<?> responseTimer;
+  private HeaderRewriter.Client forwarding;
   private ChannelHandlerContext ctx;
   private Exchange ex;
   private boolean closing;
@@ -132,12 +141,36 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       ex.clientGone();
     }
     releaseInbound();
+    stopResponseTimer();
     px.listeners.clientConnectionClosed(ctx.channel().remoteAddress());
   }
 
   @Override
   public void handlerRemoved(ChannelHandlerContext ctx) {
     releaseInbound();
+    stopResponseTimer();
+  }
+
+  private void responseTimerFired() {
+    responseTimer = null;
+    Exchange e = ex;
+    if (e == null || e.finished || !e.awaitingResponse) {
+      return;
+    }
+    long left = e.responseDeadline - System.nanoTime();
+    if (left > 0) {
+      responseTimer = ctx.executor().schedule(responseTimerTask, left, TimeUnit.NANOSECONDS);
+      return;
+    }
+    e.awaitingResponse = false;
+    e.attemptFailed(FailureCause.RESPONSE_TIMEOUT);
+  }
+
+  private void stopResponseTimer() {
+    if (responseTimer != null) {
+      responseTimer.cancel(false);
+      responseTimer = null;
+    }
   }
 
   @Override
@@ -195,6 +228,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         ctx.read();
       }
     } else if (ex.wantsBody() && inbound.isEmpty()) {
+      ctx.read();
+    } else if (ex.requestDone && !ex.upgrade && inbound.isEmpty()) {
+      // The whole request is in: keep a read pending while the response is produced, so an idle
+      // keep-alive connection keeps its epoll read interest instead of dropping and re-adding it (two
+      // epoll_ctl calls) per request. At most one read's worth (the next pipelined request) is taken
+      // meanwhile; it waits in inbound, and nothing more is read until it is processed.
       ctx.read();
     }
   }
@@ -363,7 +402,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     boolean flushPending;
     ChannelFuture lastBodyWrite;
     ChannelFuture lastClientWrite;
-    ScheduledFuture<?> responseTimer;
+    boolean awaitingResponse;
+    long responseDeadline;
     int status;
     long bytesIn;
     long bytesOut;
@@ -390,8 +430,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       this.pick = PickRequest.of(hashKey, sticky);
 
       HeaderRewriter.stripHopByHop(h);
-      boolean trusted = px.headers.isTrusted(client.getAddress());
-      String proto = px.headers.addForwarding(h, client.getAddress(), trusted);
+      if (forwarding == null) {
+        forwarding = px.headers.client(client.getAddress()); // once per connection
+      }
+      String proto = px.headers.addForwarding(h, forwarding);
       this.secure = "https".equals(proto);
       if (chunked) {
         h.set(HttpHeaderNames.TRANSFER_ENCODING, te);
@@ -556,24 +598,20 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       }
     }
 
+    /** Starts the response-headers deadline; the connection's one lazy timer enforces it. */
     private void startResponseTimer() {
-      if (responseTimer == null && !responseStarted) {
-        Channel ch = backendCh;
-        responseTimer =
-            ctx.executor().schedule(() -> {
-              responseTimer = null;
-              if (!finished && ch == backendCh && !responseStarted) {
-                attemptFailed(FailureCause.RESPONSE_TIMEOUT);
-              }
-            }, px.config.responseTimeout().toNanos(), TimeUnit.NANOSECONDS);
+      if (!awaitingResponse && !responseStarted) {
+        long timeout = px.config.responseTimeout().toNanos();
+        awaitingResponse = true;
+        responseDeadline = System.nanoTime() + timeout;
+        if (responseTimer == null) {
+          responseTimer = ctx.executor().schedule(responseTimerTask, timeout, TimeUnit.NANOSECONDS);
+        }
       }
     }
 
     private void cancelResponseTimer() {
-      if (responseTimer != null) {
-        responseTimer.cancel(false);
-        responseTimer = null;
-      }
+      awaitingResponse = false; // the scheduled timer (if any) stays and finds nothing to do
     }
 
     void clientGone() {

@@ -35,8 +35,39 @@ final class HeaderRewriter {
     return false;
   }
 
+  /**
+   * What the forwarding headers need to know about one client connection, computed once per connection
+   * rather than per request (the address text and the trusted-CIDR lookup).
+   */
+  static final class Client {
+    final boolean trusted;
+    final String ip;
+    /** The RFC 7239 element up to the host: {@code for=...;proto=http}. */
+    final String forwardedFor;
+
+    private Client(boolean trusted, String ip, String forwardedFor) {
+      this.trusted = trusted;
+      this.ip = ip;
+      this.forwardedFor = forwardedFor;
+    }
+  }
+
+  Client client(InetAddress address) {
+    String ip = address.getHostAddress();
+    int pct = ip.indexOf('%');
+    if (pct >= 0) {
+      ip = ip.substring(0, pct);
+    }
+    String forValue = address instanceof Inet6Address ? "\"[" + ip + "]\"" : ip;
+    return new Client(isTrusted(address), ip, "for=" + forValue + ";proto=http");
+  }
+
   /** Removes hop-by-hop headers, including those named by Connection (never the framing or Host). */
   static void stripHopByHop(HttpHeaders h) {
+    if (!h.contains(HttpHeaderNames.CONNECTION)) {
+      removeFixedHopByHop(h);
+      return;
+    }
     for (String value : h.getAll(HttpHeaderNames.CONNECTION)) {
       for (String token : value.split(",")) {
         String t = token.trim();
@@ -48,6 +79,10 @@ final class HeaderRewriter {
       }
     }
     h.remove(HttpHeaderNames.CONNECTION);
+    removeFixedHopByHop(h);
+  }
+
+  private static void removeFixedHopByHop(HttpHeaders h) {
     h.remove(HttpHeaderNames.KEEP_ALIVE);
     h.remove(HttpHeaderNames.TE);
     h.remove(HttpHeaderNames.TRAILER);
@@ -67,18 +102,21 @@ final class HeaderRewriter {
    * trusted proxy in front of us already put there. Returns the protocol the original client used.
    */
   String addForwarding(HttpHeaders h, InetAddress client, boolean fromTrusted) {
+    Client c = client(client);
+    return addForwarding(h, new Client(fromTrusted, c.ip, c.forwardedFor));
+  }
+
+  /** As {@link #addForwarding(HttpHeaders, InetAddress, boolean)}, with the per-connection part precomputed. */
+  String addForwarding(HttpHeaders h, Client client) {
+    boolean fromTrusted = client.trusted;
     if (!fromTrusted) {
       h.remove(X_FORWARDED_FOR);
       h.remove(X_FORWARDED_PROTO);
       h.remove(X_FORWARDED_HOST);
       h.remove(FORWARDED);
     }
-    String ip = client.getHostAddress();
-    int pct = ip.indexOf('%');
-    if (pct >= 0) {
-      ip = ip.substring(0, pct);
-    }
-    List<String> priorFor = h.getAll(X_FORWARDED_FOR);
+    String ip = client.ip;
+    List<String> priorFor = fromTrusted ? h.getAll(X_FORWARDED_FOR) : List.of();
     h.set(X_FORWARDED_FOR, priorFor.isEmpty() ? ip : String.join(", ", priorFor) + ", " + ip);
 
     String proto = "http";
@@ -94,18 +132,9 @@ final class HeaderRewriter {
       h.set(X_FORWARDED_HOST, host);
     }
 
-    StringBuilder el = new StringBuilder("for=");
-    if (client instanceof Inet6Address) {
-      el.append("\"[").append(ip).append("]\"");
-    } else {
-      el.append(ip);
-    }
-    el.append(";proto=http");
-    if (host != null) {
-      el.append(";host=").append(quoted(host));
-    }
-    List<String> priorForwarded = h.getAll(FORWARDED);
-    h.set(FORWARDED, priorForwarded.isEmpty() ? el.toString() : String.join(", ", priorForwarded) + ", " + el);
+    String el = host == null ? client.forwardedFor : client.forwardedFor + ";host=" + quoted(host);
+    List<String> priorForwarded = fromTrusted ? h.getAll(FORWARDED) : List.of();
+    h.set(FORWARDED, priorForwarded.isEmpty() ? el : String.join(", ", priorForwarded) + ", " + el);
     return proto;
   }
 

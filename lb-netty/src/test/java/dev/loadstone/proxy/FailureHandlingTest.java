@@ -133,6 +133,27 @@ class FailureHandlingTest {
   }
 
   @Test
+  void aLaterRequestOnAKeptAliveConnectionStillGets504AfterItsOwnResponseTimeout() throws Exception {
+    TestOrigin a = origin("a");
+    startProxy(ProxyConfig.builder().addBackend(a.address() + ",id=a").responseTimeout(Duration.ofMillis(1500)));
+    try (RawClient c = new RawClient(proxy.localAddress())) {
+      // The first answer comes late in its window, so the connection's timer (armed for the first
+      // deadline) fires while the second request waits and must re-arm for the second deadline.
+      RawClient.Response first = c.send("GET /slow?ms=600 HTTP/1.1\r\nHost: x\r\n\r\n").read();
+      assertThat(first.status()).isEqualTo(200);
+      assertThat(first.body()).isEqualTo("a");
+      long sent = System.nanoTime();
+      RawClient.Response second = c.send("GET /slow?ms=3000 HTTP/1.1\r\nHost: x\r\n\r\n").read();
+      long waitedMillis = (System.nanoTime() - sent) / 1_000_000;
+      assertThat(second.status()).isEqualTo(504);
+      assertThat(second.body()).isEqualTo("504 Gateway Timeout: backend a (" + a.address() + ") did not respond within 1500ms\n");
+      // Timed from the first request, it would have fired about 900 ms into this one.
+      assertThat(waitedMillis).isGreaterThanOrEqualTo(1500);
+    }
+    assertThat(events).containsExactly("failed a RESPONSE_TIMEOUT", "error 504");
+  }
+
+  @Test
   void aGetWhoseConnectionIsResetAfterSendingIsRetriedOnAnotherBackend() throws Exception {
     ScriptedOrigin hangUp = new ScriptedOrigin(null);
     closeables.add(hangUp);
