@@ -5,9 +5,13 @@ import dev.loadstone.lb.BackendState;
 import dev.loadstone.lb.PoolListener;
 import dev.loadstone.lb.PoolSnapshot;
 import dev.loadstone.lb.Ticker;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.resolver.AddressResolverGroup;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.net.SocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
@@ -88,6 +92,8 @@ final class DefaultHealthChecker implements HealthChecker, PoolListener {
   private final Map<String, Schedule> schedules = new ConcurrentHashMap<>();
   private volatile boolean started;
   private volatile boolean closed;
+  /** The default DNS resolver, created (and closed) by this checker when none was given. */
+  private final AddressResolverGroup<? extends SocketAddress> ownedResolver;
 
   DefaultHealthChecker(HealthChecker.Builder b) {
     pool = b.pool;
@@ -98,12 +104,15 @@ final class DefaultHealthChecker implements HealthChecker, PoolListener {
     random = b.random == null ? RandomGenerator.of("L64X128MixRandom") : b.random;
     observer = b.observer == null ? HealthObserver.none() : b.observer;
     machine = new HealthStateMachine(pool, settings, ticker, observer);
+    ChannelFactory<? extends Channel> channels = b.channelFactory == null ? HealthChecker.nio() : b.channelFactory;
+    ownedResolver = b.resolver == null && settings.type() != HealthCheckSettings.Type.NONE ? HealthChecker.dns() : null;
+    AddressResolverGroup<? extends SocketAddress> resolver = b.resolver != null ? b.resolver : ownedResolver;
     switch (settings.type()) {
       case HTTP:
-        probe = new HttpProbe(settings, b.channelFactory == null ? HealthChecker.nio() : b.channelFactory, ticker, clock);
+        probe = new HttpProbe(settings, channels, resolver, ticker, clock);
         break;
       case TCP:
-        probe = new TcpProbe(settings, b.channelFactory == null ? HealthChecker.nio() : b.channelFactory, ticker, clock);
+        probe = new TcpProbe(settings, channels, resolver, ticker, clock);
         break;
       default:
         probe = null;
@@ -222,5 +231,8 @@ final class DefaultHealthChecker implements HealthChecker, PoolListener {
       s.cancel();
     }
     schedules.clear();
+    if (ownedResolver != null) {
+      ownedResolver.close();
+    }
   }
 }

@@ -4,6 +4,12 @@ import dev.loadstone.lb.BackendPool;
 import dev.loadstone.lb.Ticker;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFactory;
+import io.netty.resolver.AddressResolverGroup;
+import io.netty.resolver.dns.DnsAddressResolverGroup;
+import io.netty.resolver.dns.DnsNameResolverBuilder;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import java.time.Clock;
@@ -48,6 +54,7 @@ public interface HealthChecker extends OutlierDetector, AutoCloseable {
     final EventLoopGroup group;
     HealthCheckSettings settings;
     ChannelFactory<? extends Channel> channelFactory;
+    AddressResolverGroup<? extends SocketAddress> resolver;
     Ticker ticker;
     Clock clock;
     RandomGenerator random;
@@ -74,6 +81,16 @@ public interface HealthChecker extends OutlierDetector, AutoCloseable {
     public Builder channelFactory(ChannelFactory<? extends Channel> f) {
       once(channelFactory, "channelFactory");
       channelFactory = Objects.requireNonNull(f, "channelFactory");
+      return this;
+    }
+
+    /**
+     * How backend host names are looked up (default: Netty's non-blocking DNS resolver over NIO datagrams,
+     * closed with the checker). Never a blocking resolver: checks run on event loops.
+     */
+    public Builder resolver(AddressResolverGroup<? extends SocketAddress> r) {
+      once(resolver, "resolver");
+      resolver = Objects.requireNonNull(r, "resolver");
       return this;
     }
 
@@ -112,5 +129,11 @@ public interface HealthChecker extends OutlierDetector, AutoCloseable {
   /** The default channel factory: NIO sockets. */
   static ChannelFactory<? extends Channel> nio() {
     return NioSocketChannel::new;
+  }
+
+  /** Netty's non-blocking DNS resolver over NIO (the default event loops are NIO). */
+  static AddressResolverGroup<InetSocketAddress> dns() {
+    return new DnsAddressResolverGroup(
+        new DnsNameResolverBuilder().datagramChannelType(NioDatagramChannel.class).socketChannelType(NioSocketChannel.class));
   }
 }

@@ -6,6 +6,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFactory;
+import io.netty.resolver.AddressResolverGroup;
+import java.net.SocketAddress;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
@@ -32,8 +34,13 @@ import java.time.Clock;
 final class HttpProbe extends NettyProbe {
   private final byte[] needle;
 
-  HttpProbe(HealthCheckSettings settings, ChannelFactory<? extends Channel> channelFactory, Ticker ticker, Clock clock) {
-    super(settings, channelFactory, ticker, clock);
+  HttpProbe(
+      HealthCheckSettings settings,
+      ChannelFactory<? extends Channel> channelFactory,
+      AddressResolverGroup<? extends SocketAddress> resolver,
+      Ticker ticker,
+      Clock clock) {
+    super(settings, channelFactory, resolver, ticker, clock);
     needle = settings.bodyContains() == null ? null : settings.bodyContains().getBytes(StandardCharsets.UTF_8);
   }
 

@@ -10,9 +10,11 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
+import io.netty.resolver.AddressResolverGroup;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -25,12 +27,19 @@ import java.util.function.Consumer;
 abstract class NettyProbe implements Probe {
   final HealthCheckSettings settings;
   private final ChannelFactory<? extends Channel> channelFactory;
+  private final AddressResolverGroup<? extends SocketAddress> resolver;
   private final Ticker ticker;
   private final Clock clock;
 
-  NettyProbe(HealthCheckSettings settings, ChannelFactory<? extends Channel> channelFactory, Ticker ticker, Clock clock) {
+  NettyProbe(
+      HealthCheckSettings settings,
+      ChannelFactory<? extends Channel> channelFactory,
+      AddressResolverGroup<? extends SocketAddress> resolver,
+      Ticker ticker,
+      Clock clock) {
     this.settings = settings;
     this.channelFactory = channelFactory;
+    this.resolver = resolver;
     this.ticker = ticker;
     this.clock = clock;
   }
@@ -86,13 +95,15 @@ abstract class NettyProbe implements Probe {
     Bootstrap b = new Bootstrap()
         .group(loop)
         .channelFactory(channelFactory)
+        .resolver(resolver)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, settings.timeout().toMillis()))
         .option(ChannelOption.TCP_NODELAY, true)
         .handler(handler(backend, attempt));
     long timeoutNanos = settings.timeout().toNanos();
     attempt.timer = loop.schedule(
         () -> attempt.fail("timeout after " + HealthStateMachine.format(settings.timeout())), timeoutNanos, TimeUnit.NANOSECONDS);
-    // An IP literal needs no lookup; a host name is resolved by Netty's resolver for the bootstrap.
+    // Unresolved, so that the non-blocking resolver (not the InetSocketAddress constructor) looks it up;
+    // an IP literal needs no query.
     ChannelFuture f = b.connect(InetSocketAddress.createUnresolved(backend.host(), port));
     attempt.channel = f.channel();
     if (attempt.finished) {

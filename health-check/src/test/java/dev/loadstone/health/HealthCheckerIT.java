@@ -198,6 +198,18 @@ class HealthCheckerIT {
   }
 
   @Test
+  void backendNamedByHostNameIsResolvedWithoutBlockingAndComesUp() throws Exception {
+    Origin o = origin();
+    String port = o.address().substring(o.address().lastIndexOf(':') + 1);
+    // "localhost" comes from /etc/hosts through Netty's DNS resolver: no query leaves the machine.
+    pool.add(Backend.of("named", "localhost:" + port, 1), Health.DOWN);
+    HealthChecker checker = start(fast().rise(1).build());
+    await().atMost(Duration.ofSeconds(5)).until(() -> health("named") == Health.UP);
+    assertThat(checker.lastCheck("named").orElseThrow().detail()).isEqualTo("status 200");
+    assertThat(o.requests.get()).isPositive();
+  }
+
+  @Test
   void unexpectedStatusFailsTheCheckAndNamesIt() throws Exception {
     Origin o = origin();
     o.status.set(404);
