@@ -13,19 +13,19 @@ import java.util.Locale;
 import java.util.Map;
 
 /** A raw-socket HTTP/1.1 client: sends exact bytes, parses responses (Content-Length, chunked or close). */
-final class RawClient implements AutoCloseable {
+public final class RawClient implements AutoCloseable {
   private final Socket socket;
   private final InputStream in;
   private final OutputStream out;
 
   /** A parsed response; header names lower-cased, repeated headers joined with ", ". */
-  record Response(int status, Map<String, String> headers, String body) {
-    String header(String name) {
+  public record Response(int status, Map<String, String> headers, String body) {
+    public String header(String name) {
       return headers.get(name.toLowerCase(Locale.ROOT));
     }
   }
 
-  RawClient(InetSocketAddress proxy) throws IOException {
+  public RawClient(InetSocketAddress proxy) throws IOException {
     socket = new Socket();
     socket.connect(proxy, 2000);
     socket.setSoTimeout(10_000);
@@ -33,24 +33,24 @@ final class RawClient implements AutoCloseable {
     out = socket.getOutputStream();
   }
 
-  RawClient send(String raw) throws IOException {
+  public RawClient send(String raw) throws IOException {
     out.write(raw.getBytes(StandardCharsets.ISO_8859_1));
     out.flush();
     return this;
   }
 
-  RawClient send(byte[] raw) throws IOException {
+  public RawClient send(byte[] raw) throws IOException {
     out.write(raw);
     out.flush();
     return this;
   }
 
-  Response read() throws IOException {
+  public Response read() throws IOException {
     return read(false);
   }
 
   /** Reads one response; {@code head} means the request was HEAD (no body whatever the headers say). */
-  Response read(boolean head) throws IOException {
+  public Response read(boolean head) throws IOException {
     String statusLine = line();
     while (statusLine.isEmpty()) {
       statusLine = line();
@@ -128,7 +128,7 @@ final class RawClient implements AutoCloseable {
     }
   }
 
-  void setTimeoutMillis(int ms) throws IOException {
+  public void setTimeoutMillis(int ms) throws IOException {
     socket.setSoTimeout(ms);
   }
 

@@ -13,6 +13,7 @@ import dev.loadstone.lb.Balancers;
 import dev.loadstone.lb.Health;
 import dev.loadstone.proxy.ProxyConfig;
 import dev.loadstone.proxy.ProxyServer;
+import dev.loadstone.proxy.RawClient;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
@@ -220,6 +221,30 @@ class LiveChangesIT {
     assertThat(load.failures).isEmpty();
     assertThat(pool.snapshot().get("b1").weight()).isEqualTo(3);
     assertThat(pool.snapshot().get("b2").adminState()).isEqualTo(AdminState.DRAINING);
+  }
+
+  @Test
+  void reloadKeepsAnOpenKeepAliveClientConnectionServing() throws Exception {
+    try (RawClient client = new RawClient(proxy.localAddress())) {
+      String get = "GET /item HTTP/1.1\r\nHost: app\r\n\r\n";
+      assertThat(client.send(get).read().status()).isEqualTo(200);
+      int connections = proxy.clientConnections();
+
+      PoolAdmin.Diff diff = ops.reload(List.of(
+          Backend.of("b1", origin("b1").address(), 2),
+          Backend.of("b2", origin("b2").address(), 1)));
+      assertThat(diff.removed).containsExactly("b3");
+      await().atMost(Duration.ofSeconds(10)).until(() -> pool.snapshot().get("b3") == null);
+
+      // The same socket still carries requests after the reload: the proxy closed no client connection.
+      for (int i = 0; i < 4; i++) {
+        RawClient.Response r = client.send(get).read();
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.body()).isIn("b1", "b2");
+        assertThat(r.header("connection")).isNotEqualToIgnoringCase("close");
+      }
+      assertThat(proxy.clientConnections()).isEqualTo(connections);
+    }
   }
 
   @Test
