@@ -58,11 +58,17 @@ final class AdminApi {
     private static final long serialVersionUID = 1L;
     final HttpResponseStatus status;
     final String field;
+    final String allow; // the Allow header of a 405, else null
 
     BadInput(HttpResponseStatus status, String field, String message) {
+      this(status, field, message, null);
+    }
+
+    BadInput(HttpResponseStatus status, String field, String message, String allow) {
       super(message, null, false, false);
       this.status = status;
       this.field = field;
+      this.allow = allow;
     }
   }
 
@@ -86,7 +92,11 @@ final class AdminApi {
     try {
       return route(method, new QueryStringDecoder(uri).path(), headers, body);
     } catch (BadInput e) {
-      return error(e.status, e.field, e.getMessage());
+      Response r = error(e.status, e.field, e.getMessage());
+      if (e.allow != null) {
+        r.header(HttpHeaderNames.ALLOW.toString(), e.allow); // RFC 9110 section 15.5.6: a 405 lists the allowed methods
+      }
+      return r;
     }
   }
 
@@ -259,7 +269,7 @@ final class AdminApi {
       }
     }
     throw new BadInput(HttpResponseStatus.METHOD_NOT_ALLOWED, "method",
-        "method: " + method + " (expected: " + String.join(" or ", methods) + ")");
+        "method: " + method + " (expected: " + String.join(" or ", methods) + ")", String.join(", ", methods));
   }
 
   private BackendState require(String id) {

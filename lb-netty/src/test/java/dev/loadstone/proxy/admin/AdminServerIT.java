@@ -235,8 +235,12 @@ class AdminServerIT {
     assertError(send("PUT", "/api/backends/nope/weight", "{\"weight\": 2}"), 404, "id", "id: 'nope'");
     assertError(send("POST", "/api/backends/b1/explode", null), 404, "path", "path: '/api/backends/b1/explode'");
     assertError(send("GET", "/nothing/here", null), 404, "path", "path: '/nothing/here'");
-    assertError(send("PUT", "/api/backends", "{}"), 405, "method", "method: PUT (expected: GET or POST)");
-    assertError(send("GET", "/api/backends/b1/drain", null), 405, "method", "method: GET (expected: POST)");
+    HttpResponse<String> put = send("PUT", "/api/backends", "{}");
+    assertError(put, 405, "method", "method: PUT (expected: GET or POST)");
+    assertThat(put.headers().firstValue("allow")).contains("GET, POST");
+    HttpResponse<String> get = send("GET", "/api/backends/b1/drain", null);
+    assertError(get, 405, "method", "method: GET (expected: POST)");
+    assertThat(get.headers().firstValue("allow")).contains("POST");
     assertThat(poolState()).isEqualTo(before);
   }
 
