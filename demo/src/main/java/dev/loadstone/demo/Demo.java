@@ -3,8 +3,6 @@ package dev.loadstone.demo;
 import dev.loadstone.health.HealthCheckSettings;
 import dev.loadstone.lb.Backend;
 import dev.loadstone.lb.BackendPool;
-import dev.loadstone.lb.Balancers;
-import dev.loadstone.lb.Health;
 import dev.loadstone.proxy.ProxyConfig;
 import dev.loadstone.proxy.ProxyServer;
 import dev.loadstone.proxy.admin.ProxyOperations;
@@ -96,8 +94,7 @@ final class Demo implements AutoCloseable {
       config.addBackend(Backend.of(app.name(), settings.host() + ":" + app.port(), 1));
     }
     ProxyConfig cfg = config.build();
-    BackendPool pool = BackendPool.builder().balancer(Balancers.roundRobin()).build();
-    pool.addAll(cfg.backends(), Health.UP);
+    BackendPool pool = ProxyServer.newPool(cfg); // round robin (the config's default), the three apps UP
     operations = ProxyOperations.create(pool, cfg.health(), cfg.drainTimeout(), cfg.admin(), null);
     proxy = ProxyServer.builder(cfg).pool(pool).listener(operations.listener()).start();
     operations.start();

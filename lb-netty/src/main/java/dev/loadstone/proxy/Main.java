@@ -1,7 +1,6 @@
 package dev.loadstone.proxy;
 
 import dev.loadstone.lb.BackendPool;
-import dev.loadstone.lb.Health;
 import dev.loadstone.proxy.admin.AdminToken;
 import dev.loadstone.proxy.admin.ConfigWatcher;
 import dev.loadstone.proxy.admin.PoolAdmin;
@@ -252,8 +251,7 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ProxyConfig cfg = settings().toConfig();
-    BackendPool pool = Balancing.newPool(cfg, null);
-    pool.addAll(cfg.backends(), Health.UP); // configured backends serve from the first second; checks start at once
+    BackendPool pool = ProxyServer.newPool(cfg); // configured backends serve UP from the first second; checks start at once
     AdminToken token = cfg.adminTokenFile() != null ? AdminToken.fromFile(cfg.adminTokenFile()) : AdminToken.fromEnvironment();
     ops = ProxyOperations.create(pool, cfg.health(), cfg.drainTimeout(), cfg.admin(), token);
     try {

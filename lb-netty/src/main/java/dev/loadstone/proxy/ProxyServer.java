@@ -127,6 +127,17 @@ public final class ProxyServer implements AutoCloseable {
     return (InetSocketAddress) serverChannel.localAddress();
   }
 
+  /**
+   * The pool this config describes (its algorithm, sticky cookies and slow start) holding the config's
+   * backends, UP. For callers that wire health checks or an admin API to the pool before the proxy starts
+   * (then pass it to {@link Builder#pool}); {@link #start} builds the same pool itself otherwise.
+   */
+  public static BackendPool newPool(ProxyConfig config) {
+    BackendPool pool = Balancing.newPool(config, null);
+    pool.addAll(config.backends(), Health.UP);
+    return pool;
+  }
+
   /** The backend pool: change health, admin state, weights or membership here; the proxy follows. */
   public BackendPool pool() {
     return pool;
