@@ -21,10 +21,7 @@ import java.util.Comparator;
  * the ramp would move keys back and forth while a backend warms up. Because the table depends only on
  * those pairs, a factory reuses its last table when a new snapshot has the same ones (for example when an
  * unrelated backend drains or a slow-start refresh happens), so a rebuild then costs O(n log n), not a
- * refill; each snapshot then maps the shared table to its own {@code Pick} per slot (O(M) reference
- * copies, about 0.1 ms at M = 65537), so that a lookup is one hash and one array read with no second,
- * dependent read of a backend array (at 10,000 backends that second read missed L1 on most lookups).
- * The table should be much larger than the number of backends (the paper uses M >= 100 N); at
+ * refill. The table should be much larger than the number of backends (the paper uses M >= 100 N); at
  * 10,000 backends and M = 65537 each backend holds 6 or 7 slots.
  *
  * <p>A request without a {@link PickRequest#hashKey() hash key} is balanced by round robin. A key whose
@@ -37,18 +34,14 @@ final class MaglevHash implements Balancer {
   private static final long SKIP_SEED = 0x9e3779b97f4a7c15L;
 
   private final BackendState[] states; // sorted by id
-  private final int[] table; // shared by snapshots with the same (id, weight) pairs
-  private final Pick[] slots; // table[i]'s pick for this snapshot: one load per lookup instead of two
+  private final Pick[] picks;
+  private final int[] table;
   private final RoundRobin keyless;
 
   private MaglevHash(PoolSnapshot snapshot, BackendState[] states, int[] table) {
     this.states = states;
+    this.picks = Balancers.picks(states);
     this.table = table;
-    Pick[] picks = Balancers.picks(states);
-    this.slots = new Pick[table.length];
-    for (int i = 0; i < table.length; i++) {
-      slots[i] = picks[table[i]];
-    }
     this.keyless = new RoundRobin(snapshot);
   }
 
@@ -58,10 +51,10 @@ final class MaglevHash implements Balancer {
     if (key == null || states.length == 0) {
       return keyless.pick(request);
     }
-    int m = slots.length;
+    int m = table.length;
     int slot = slotOf(Hashing.hash64(key, KEY_SEED), m);
     if (!request.hasExclusions()) {
-      return slots[slot];
+      return picks[table[slot]];
     }
     BackendState s = states[table[slot]];
     if (!request.isExcluded(s.id())) {
