@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -241,7 +242,8 @@ public final class BackendPool {
   /**
    * Drains the backend (if it is not already draining) and removes it as soon as its in-flight count is 0.
    * The returned future completes when it is removed (by this or by {@link #remove}); callers enforce a
-   * drain timeout by calling {@link #remove} when it passes.
+   * drain timeout by calling {@link #remove} when it passes. {@link #setAdminState} before then cancels the
+   * removal (the future completes with a {@link CancellationException}) and keeps the backend.
    */
   public CompletableFuture<Void> removeWhenIdle(String id, Duration drainTimeout) {
     checkDeadline(drainTimeout);
@@ -287,21 +289,33 @@ public final class BackendPool {
     deliverChanges();
   }
 
-  /** ACTIVE or MAINTENANCE; use {@link #drain} for DRAINING (it needs a deadline). */
+  /**
+   * ACTIVE or MAINTENANCE; use {@link #drain} for DRAINING (it needs a deadline). Cancels a pending
+   * {@link #removeWhenIdle} of this backend (the operator changed their mind, e.g. enabled it again after
+   * a delete): the backend stays in the pool in the given state and the removal's future completes
+   * exceptionally with a {@link CancellationException} naming the backend and the new state.
+   */
   public void setAdminState(String id, AdminState state) {
     Objects.requireNonNull(state, "adminState");
     if (state == AdminState.DRAINING) {
       throw new IllegalArgumentException("adminState: DRAINING (expected: ACTIVE or MAINTENANCE; use drain(id, timeout))");
     }
+    CompletableFuture<Void> cancelled;
     synchronized (this) {
       Slot s = requireSlot(id);
+      cancelled = s.removal;
+      s.removal = null;
       if (s.adminState == state) {
-        return;
+        return; // cannot have a pending removal: removeWhenIdle leaves it DRAINING
       }
       s.adminState = state;
       publish();
     }
     deliverChanges();
+    if (cancelled != null) {
+      cancelled.completeExceptionally(
+          new CancellationException("removal of backend '" + id + "' cancelled: adminState set to " + state));
+    }
   }
 
   /** No new work; sticky clients stay until {@code now + deadline} (unless the sticky policy moves them). */

@@ -17,6 +17,12 @@ import java.util.random.RandomGenerator;
  * ties going to the first from a weighted draw). A
  * draw that repeats an earlier choice or is excluded is redrawn a few times, then the next backend in pool
  * order is taken instead.
+ *
+ * <p>Hot path (two choices, no exclusions): one {@code nextLong()} yields both weighted draws (one per
+ * 32-bit half, see {@link AliasTable#sampleHalf}), each a multiply-shift and one load with a branch-free
+ * alias coin; loads compare as {@code inFlight * (1 / weight)}, the reciprocals precomputed per snapshot.
+ * In-flight counters stay {@code AtomicInteger}s owned by the pool (shared by every snapshot of a backend,
+ * so a lease taken on an old snapshot releases the same counter); the balancer keeps a flat array of them.
  */
 final class PowerOfTwoChoicesLeastConnections implements Balancer {
   private static final int REDRAWS = 8;
@@ -26,6 +32,7 @@ final class PowerOfTwoChoicesLeastConnections implements Balancer {
   private final java.util.concurrent.atomic.AtomicInteger[] inFlight;
   private final double[] inverseWeight;
   private final AliasTable table;
+  private final boolean equalWeights; // then loads compare as plain in-flight counts
   private final int choices;
   private final Supplier<? extends RandomGenerator> random;
 
@@ -42,6 +49,7 @@ final class PowerOfTwoChoicesLeastConnections implements Balancer {
       inverseWeight[i] = 1.0 / states[i].effectiveWeight(now);
     }
     this.table = AliasTable.of(states, now);
+    this.equalWeights = table.isUniform();
     this.choices = choices;
     this.random = random;
   }
@@ -57,14 +65,15 @@ final class PowerOfTwoChoicesLeastConnections implements Balancer {
       return lowestOfAll(request, table.sample(rng));
     }
     boolean exclusions = request.hasExclusions();
-    if (choices == 2 && !exclusions) { // the hot path, kept small
-      int a = table.sample(rng);
-      int b = table.sample(rng);
-      for (int attempt = 0; b == a && attempt < REDRAWS; attempt++) {
-        b = table.sample(rng);
-      }
+    if (choices == 2 && !exclusions) { // the hot path: one nextLong for both choices, no division
+      long r = rng.nextLong();
+      int a = table.sampleHalf(r >>> 32);
+      int b = table.sampleHalf(r & 0xffffffffL);
       if (b == a) {
-        b = a + 1 == n ? 0 : a + 1;
+        b = redrawOther(rng, a);
+      }
+      if (equalWeights) {
+        return picks[inFlight[b].get() < inFlight[a].get() ? b : a];
       }
       return picks[inFlight[b].get() * inverseWeight[b] < inFlight[a].get() * inverseWeight[a] ? b : a];
     }
@@ -96,6 +105,25 @@ final class PowerOfTwoChoicesLeastConnections implements Balancer {
       }
     }
     return best < 0 ? Balancers.noneLeft() : states[best].asPick();
+  }
+
+  /**
+   * A second choice other than {@code a}: up to {@link #REDRAWS} more nextLongs, two candidates each (high
+   * word first), then the next backend in pool order. Rejection keeps it a weighted draw among the others.
+   */
+  private int redrawOther(RandomGenerator rng, int a) {
+    for (int attempt = 0; attempt < REDRAWS; attempt++) {
+      long r = rng.nextLong();
+      int b = table.sampleHalf(r >>> 32);
+      if (b != a) {
+        return b;
+      }
+      b = table.sampleHalf(r & 0xffffffffL);
+      if (b != a) {
+        return b;
+      }
+    }
+    return a + 1 == states.length ? 0 : a + 1;
   }
 
   private double load(int i) {

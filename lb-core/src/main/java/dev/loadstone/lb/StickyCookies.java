@@ -1,7 +1,6 @@
 package dev.loadstone.lb;
 
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
@@ -10,8 +9,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Signs and verifies sticky-cookie values; used by {@link Balancers#sticky(Balancer.Factory, StickyCookies)}.
@@ -23,7 +20,8 @@ import javax.crypto.spec.SecretKeySpec;
  * dropped from the list. Tags are compared in constant time. Reference: RFC 2104 (HMAC), RFC 4648 section 5
  * (base64url), RFC 6265 (cookie values).
  *
- * <p>Immutable and thread-safe; each thread keeps its own initialized {@link Mac} per key.
+ * <p>Immutable and thread-safe; each thread keeps its own {@link HmacSha256} per key (the key's HMAC pads
+ * absorbed once) and decode buffer.
  */
 public final class StickyCookies {
   static final int MIN_KEY_BYTES = 32;
@@ -33,13 +31,23 @@ public final class StickyCookies {
   private static final int MAX_COOKIE_CHARS = 512;
   /** Cookies issued up to this far in the future (clock skew between proxies) are still accepted. */
   private static final long MAX_SKEW_SECONDS = 60;
-  private static final String ALGORITHM = "HmacSHA256";
+  private static final int MIN_RAW_BYTES = 2 + 1 + 8 + 1 + TAG_BYTES;
+  private static final byte[] DECODE = new byte[128];
+
+  static {
+    Arrays.fill(DECODE, (byte) -1);
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    for (int i = 0; i < alphabet.length(); i++) {
+      DECODE[alphabet.charAt(i)] = (byte) i;
+    }
+  }
 
   private final SigningKey[] keys; // the last one signs
   private final Duration maxAge;
   private final long maxAgeSeconds;
   private final Clock clock;
   private final boolean moveDrainingClientsAtOnce;
+  private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 
   private StickyCookies(Builder b) {
     this.keys = b.keys.values().toArray(new SigningKey[0]);
@@ -72,13 +80,7 @@ public final class StickyCookies {
       raw[p++] = (byte) (issuedAtSeconds >>> (8 * i));
     }
     System.arraycopy(id, 0, raw, p, id.length);
-    Mac mac = key.scratch.get().mac;
-    mac.update(raw, 0, bodyLength);
-    try {
-      mac.doFinal(raw, bodyLength);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HMAC-SHA256 failed", e); // the buffer is always large enough
-    }
+    scratch.get().mac(keys.length - 1).mac(raw, 0, bodyLength, raw, bodyLength);
     return Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
   }
 
@@ -94,27 +96,23 @@ public final class StickyCookies {
 
   /** Verifies and returns the backend id and issue time; null when the cookie is not valid. Never throws. */
   Verified verifyFull(String cookie) {
-    byte[] raw = decode(cookie);
-    if (raw == null) {
-      return null;
+    Scratch scratch = this.scratch.get();
+    byte[] raw = scratch.raw;
+    int length = decode(cookie, raw);
+    if (length < MIN_RAW_BYTES) {
+      return null; // also -1: not base64url
     }
     int keyIdLength = raw[1];
-    int bodyLength = raw.length - TAG_BYTES;
+    int bodyLength = length - TAG_BYTES;
     int idStart = 2 + keyIdLength + 8;
     if (raw[0] != VERSION || keyIdLength < 1 || idStart >= bodyLength) {
       return null; // also rejects an empty backend id
     }
-    SigningKey key = find(raw, keyIdLength);
-    if (key == null) {
+    int key = find(raw, keyIdLength);
+    if (key < 0) {
       return null;
     }
-    Scratch scratch = key.scratch.get();
-    scratch.mac.update(raw, 0, bodyLength);
-    try {
-      scratch.mac.doFinal(scratch.expected, 0);
-    } catch (GeneralSecurityException e) {
-      return null; // cannot happen: the buffer is large enough
-    }
+    scratch.mac(key).mac(raw, 0, bodyLength, scratch.expected, 0);
     System.arraycopy(raw, bodyLength, scratch.actual, 0, TAG_BYTES);
     if (!MessageDigest.isEqual(scratch.expected, scratch.actual)) {
       return null;
@@ -132,26 +130,61 @@ public final class StickyCookies {
 
   record Verified(String backendId, long issuedAtSeconds) {}
 
-  private static byte[] decode(String cookie) {
-    if (cookie == null || cookie.isEmpty() || cookie.length() > MAX_COOKIE_CHARS) {
-      return null;
+  /**
+   * Decodes unpadded base64url (RFC 4648 section 5) into {@code out}; returns the byte count, or -1 when the
+   * value is null, longer than {@link #MAX_COOKIE_CHARS}, or not canonical unpadded base64url (a character
+   * outside the alphabet, padding, a length of 4k+1, or non-zero unused bits in the last character).
+   * Written out instead of using {@link Base64.Decoder} because that one cannot decode a String into a
+   * reused buffer: it allocates the String's bytes and the output on every call.
+   */
+  static int decode(String cookie, byte[] out) {
+    if (cookie == null) {
+      return -1;
     }
-    byte[] raw;
-    try {
-      raw = Base64.getUrlDecoder().decode(cookie);
-    } catch (IllegalArgumentException e) {
-      return null;
+    int len = cookie.length();
+    if (len == 0 || len > MAX_COOKIE_CHARS || (len & 3) == 1) {
+      return -1;
     }
-    return raw.length < 2 + 1 + 8 + 1 + TAG_BYTES ? null : raw;
-  }
-
-  private SigningKey find(byte[] raw, int keyIdLength) {
-    for (SigningKey k : keys) {
-      if (k.id.length == keyIdLength && Arrays.equals(k.id, 0, keyIdLength, raw, 2, 2 + keyIdLength)) {
-        return k;
+    int full = len & ~3;
+    int o = 0;
+    int bad = 0;
+    for (int i = 0; i < full; i += 4) {
+      int v = sextet(cookie.charAt(i)) << 18 | sextet(cookie.charAt(i + 1)) << 12
+          | sextet(cookie.charAt(i + 2)) << 6 | sextet(cookie.charAt(i + 3));
+      bad |= v;
+      out[o++] = (byte) (v >> 16);
+      out[o++] = (byte) (v >> 8);
+      out[o++] = (byte) v;
+    }
+    int rest = len - full;
+    if (rest != 0) {
+      int v = sextet(cookie.charAt(full)) << 18 | sextet(cookie.charAt(full + 1)) << 12
+          | (rest == 3 ? sextet(cookie.charAt(full + 2)) << 6 : 0);
+      if ((rest == 2 ? v & 0xffff : v & 0xff) != 0) {
+        return -1; // unused bits must be zero (canonical encoding)
+      }
+      bad |= v;
+      out[o++] = (byte) (v >> 16);
+      if (rest == 3) {
+        out[o++] = (byte) (v >> 8);
       }
     }
-    return null;
+    return bad < 0 ? -1 : o; // an invalid character's -1 makes its group negative
+  }
+
+  private static int sextet(char c) {
+    return c < 128 ? DECODE[c] : -1;
+  }
+
+  /** The index of the key named in the cookie, or -1. */
+  private int find(byte[] raw, int keyIdLength) {
+    for (int i = keys.length - 1; i >= 0; i--) { // the signing key first: most cookies carry it
+      byte[] id = keys[i].id;
+      if (id.length == keyIdLength && Arrays.equals(id, 0, keyIdLength, raw, 2, 2 + keyIdLength)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   public Duration maxAge() {
@@ -173,36 +206,34 @@ public final class StickyCookies {
     return new String(keys[keys.length - 1].id, StandardCharsets.US_ASCII);
   }
 
-  /** Per thread and key: an initialized Mac and two tag buffers, so verifying allocates no tag arrays. */
-  private static final class Scratch {
-    final Mac mac;
+  /**
+   * Per thread: a decode buffer, two tag buffers and, per key, an {@link HmacSha256} with the key's pads
+   * already absorbed, so verifying allocates only the MessageDigest clones and the result.
+   */
+  private final class Scratch {
+    final byte[] raw = new byte[MAX_COOKIE_CHARS / 4 * 3];
     final byte[] expected = new byte[TAG_BYTES];
     final byte[] actual = new byte[TAG_BYTES];
+    private final HmacSha256[] macs = new HmacSha256[keys.length];
 
-    Scratch(Mac mac) {
-      this.mac = mac;
+    HmacSha256 mac(int key) {
+      HmacSha256 m = macs[key];
+      if (m == null) {
+        m = keys[key].mac.copy();
+        macs[key] = m;
+      }
+      return m;
     }
   }
 
   private static final class SigningKey {
     final byte[] id;
-    final ThreadLocal<Scratch> scratch;
+    final HmacSha256 mac; // the prototype each thread copies; never used to compute a tag itself
 
     SigningKey(String keyId, byte[] secret) {
       this.id = keyId.getBytes(StandardCharsets.US_ASCII);
-      SecretKeySpec spec = new SecretKeySpec(secret.clone(), ALGORITHM);
-      newMac(spec); // fail at build time, not on the hot path
-      this.scratch = ThreadLocal.withInitial(() -> new Scratch(newMac(spec)));
-    }
-
-    private static Mac newMac(SecretKeySpec spec) {
-      try {
-        Mac m = Mac.getInstance(ALGORITHM);
-        m.init(spec);
-        return m;
-      } catch (GeneralSecurityException e) {
-        throw new IllegalStateException(ALGORITHM + " is not available in this JDK", e);
-      }
+      this.mac = new HmacSha256(secret);
+      mac.copy(); // fail at build time, not on the hot path, if SHA-256 cannot be cloned
     }
   }
 

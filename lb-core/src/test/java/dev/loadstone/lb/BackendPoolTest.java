@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
@@ -98,6 +99,44 @@ class BackendPoolTest {
     assertThat(removed).isCompleted();
     assertThat(pool.snapshot().get("a")).isNull();
     assertThat(second.state().inFlight()).isZero();
+  }
+
+  @Test
+  void enablingABackendWithAPendingRemoveWhenIdleCancelsTheRemovalAndKeepsIt() {
+    BackendPool pool = newPool();
+    pool.addAll(backends(1, 1), Health.UP);
+    Lease lease = pool.acquire(PickRequest.EMPTY.excluding("b"));
+    CompletableFuture<Void> removal = pool.removeWhenIdle("a", Duration.ofSeconds(30));
+    long drainingVersion = pool.snapshot().version();
+
+    pool.setAdminState("a", AdminState.ACTIVE);
+
+    assertThat(removal).isCancelled();
+    assertThatThrownBy(removal::join)
+        .isInstanceOf(CancellationException.class)
+        .hasMessage("removal of backend 'a' cancelled: adminState set to ACTIVE");
+    assertThat(pool.snapshot().version()).isEqualTo(drainingVersion + 1);
+    assertThat(pool.snapshot().get("a").adminState()).isEqualTo(AdminState.ACTIVE);
+    lease.release(); // the last lease no longer removes it
+    assertThat(pool.snapshot().get("a").inFlight()).isZero();
+    assertThat(pool.snapshot().available()).extracting(BackendState::id).containsExactly("a", "b");
+    // A later removeWhenIdle is a fresh removal with its own future.
+    CompletableFuture<Void> again = pool.removeWhenIdle("a", Duration.ZERO);
+    assertThat(again).isNotSameAs(removal).isCompleted();
+    assertThat(pool.snapshot().get("a")).isNull();
+  }
+
+  @Test
+  void puttingABackendWithAPendingRemoveWhenIdleInMaintenanceAlsoCancelsTheRemoval() {
+    BackendPool pool = newPool();
+    pool.addAll(backends(1), Health.UP);
+    Lease lease = pool.acquire(PickRequest.EMPTY);
+    CompletableFuture<Void> removal = pool.removeWhenIdle("a", Duration.ofSeconds(30));
+    pool.setAdminState("a", AdminState.MAINTENANCE);
+    assertThat(removal).isCancelled();
+    lease.release();
+    assertThat(pool.snapshot().get("a").adminState()).isEqualTo(AdminState.MAINTENANCE);
+    assertThat(pool.snapshot().get("a").inFlight()).isZero();
   }
 
   @Test

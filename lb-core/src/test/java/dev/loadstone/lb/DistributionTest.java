@@ -186,7 +186,7 @@ class DistributionTest {
 
   @Test
   void powerOfTwoNeverPicksTheMostLoadedOfItsChoices() {
-    TestSupport.ScriptedRandom random = new TestSupport.ScriptedRandom(4);
+    TestSupport.ScriptedRandom random = new TestSupport.ScriptedRandom(4).pairs();
     BackendPool pool = pool(Balancers.powerOfTwo(2, random), 1, 1, 1, 1);
     int[] load = {3, 2, 1, 0};
     for (int i = 0; i < 4; i++) {
@@ -201,10 +201,13 @@ class DistributionTest {
         }
       }
     }
-    assertThat(random.draws).isEqualTo(24);
+    assertThat(random.draws).as("one nextLong per pick").isEqualTo(12);
     // A draw that repeats the first choice is drawn again, so two distinct backends are compared.
     random.then(1, 1, 1, 0);
     assertThat(pool.pick(PickRequest.EMPTY).state().id()).isEqualTo("b");
+    assertThat(random.remaining()).isZero();
+    random.then(3, 3, 3, 3, 3, 2);
+    assertThat(pool.pick(PickRequest.EMPTY).state().id()).as("d (0 in flight) against c (1)").isEqualTo("d");
     assertThat(random.remaining()).isZero();
     // Equally loaded choices: the first drawn wins.
     pool.snapshot().get("a").inFlight.set(2);
@@ -215,6 +218,21 @@ class DistributionTest {
     for (int i = 0; i < 4; i++) {
       pool.snapshot().get(id(i)).inFlight.set(0);
     }
+  }
+
+  @Test
+  void powerOfTwoTakesTheNextBackendWhenEveryRedrawRepeatsTheFirstChoice() {
+    TestSupport.ScriptedRandom random = new TestSupport.ScriptedRandom(4).pairs();
+    BackendPool pool = pool(Balancers.powerOfTwo(2, random), 1, 1, 1, 1);
+    pool.snapshot().get("c").inFlight.set(1);
+    random.then(2, 2); // both halves draw c
+    for (int redraw = 0; redraw < 8; redraw++) {
+      random.then(2, 2);
+    }
+    assertThat(pool.pick(PickRequest.EMPTY).state().id()).as("d, next after c, is less loaded").isEqualTo("d");
+    assertThat(random.remaining()).isZero();
+    assertThat(random.draws).isEqualTo(9);
+    pool.snapshot().get("c").inFlight.set(0);
   }
 
   @Test
@@ -239,7 +257,7 @@ class DistributionTest {
 
   @Test
   void powerOfTwoComparesLoadRelativeToWeight() {
-    TestSupport.ScriptedRandom random = new TestSupport.ScriptedRandom(3);
+    TestSupport.ScriptedRandom random = new TestSupport.ScriptedRandom(3).pairs();
     BackendPool pool = pool(Balancers.powerOfTwo(2, random), 3, 1, 1);
     // a: 2 in flight at weight 3 (0.67) is less loaded than b or c: 1 in flight at weight 1 (1.0).
     pool.snapshot().get("a").inFlight.set(2);

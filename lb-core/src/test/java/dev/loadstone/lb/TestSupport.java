@@ -64,6 +64,7 @@ final class TestSupport {
   static final class ScriptedRandom implements RandomGenerator {
     private final int n;
     private final Deque<Integer> indexes = new ArrayDeque<>();
+    private boolean pairs;
     int draws;
 
     ScriptedRandom(int n) {
@@ -80,6 +81,15 @@ final class TestSupport {
       return this;
     }
 
+    /**
+     * Each nextLong carries two scripted draws, one per 32-bit half (high word first), as power of two's
+     * hot path reads them ({@link AliasTable#sampleHalf}).
+     */
+    ScriptedRandom pairs() {
+      pairs = true;
+      return this;
+    }
+
     int remaining() {
       return indexes.size();
     }
@@ -91,6 +101,13 @@ final class TestSupport {
         throw new AssertionError("no scripted value left");
       }
       draws++;
+      if (pairs) {
+        Integer w = indexes.poll();
+        if (w == null) {
+          throw new AssertionError("no scripted value left for the low half");
+        }
+        return AliasTable.drawPairFor(v, w, n);
+      }
       return AliasTable.drawFor(v, n);
     }
   }
