@@ -114,7 +114,11 @@ public final class PoolAdmin {
       }, drainTimeout.toNanos(), TimeUnit.NANOSECONDS);
     }
     f.whenComplete((v, e) -> {
-      log.info("{} removed", id);
+      if (e == null) {
+        log.info("{} removed", id);
+      } else {
+        log.info("{} stays: {}", id, e.getMessage()); // enable or maintenance cancelled the removal
+      }
       synchronized (PoolAdmin.this) {
         removals.remove(id, f);
       }

@@ -91,6 +91,19 @@ class PoolAdminTest {
   }
 
   @Test
+  void enablingABackendBeingRemovedCancelsTheRemovalAndKeepsIt() {
+    pool.add(Backend.of("b1", "127.0.0.1:9001", 1), Health.UP);
+    Lease lease = pool.acquire(PickRequest.EMPTY);
+    CompletableFuture<Void> removed = admin.remove("b1");
+    admin.enable("b1");
+    assertThat(removed).isCompletedExceptionally();
+    assertThat(admin.isBeingRemoved("b1")).isFalse();
+    lease.release();
+    assertThat(pool.snapshot().get("b1").adminState()).isEqualTo(AdminState.ACTIVE);
+    assertThat(pool.acquire(PickRequest.EMPTY).backend().id()).isEqualTo("b1");
+  }
+
+  @Test
   void addedBackendsJoinDown() {
     Backend b = admin.add("b9", "127.0.0.1:9009", 4);
     assertThat(b.weight()).isEqualTo(4);
