@@ -23,9 +23,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-@ExtendWith(LeakReportGuard.class)
 class HealthCheckerIT {
   private static EventLoopGroup group;
   private final List<AutoCloseable> closeables = new ArrayList<>();

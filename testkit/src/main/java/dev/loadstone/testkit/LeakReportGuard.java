@@ -1,4 +1,4 @@
-package dev.loadstone.proxy;
+package dev.loadstone.testkit;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -11,7 +11,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Fails a test class when Netty reports a leaked buffer while it ran. Registered for every test class
- * by JUnit's extension auto-detection (src/test/resources). Installs a leak detector factory whose
+ * of every module that has this jar on its test classpath, by JUnit's extension auto-detection (this jar's
+ * META-INF/services entry and junit-platform.properties). Installs a leak detector factory whose
  * detectors record reports instead of only logging them; after each class it forces a GC and lets the
  * detectors poll, then fails with the first report.
  */
