@@ -1,9 +1,11 @@
 package dev.loadstone.session.token;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Base64;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
@@ -24,8 +26,11 @@ import javax.crypto.spec.GCMParameterSpec;
  */
 final class TokenFormat {
   static final String VERSION = "v1";
+  private static final byte[] VERSION_DOT = (VERSION + ".").getBytes(StandardCharsets.US_ASCII);
   private static final int NONCE_BYTES = 12;
   private static final int GCM_TAG_BITS = 128;
+  /** base64url characters of a 32-byte HMAC-SHA256 tag, without padding. */
+  private static final int TAG_CHARS = 43;
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
   private static final Base64.Decoder B64D = Base64.getUrlDecoder();
   private static final ThreadLocal<Cipher> CIPHERS = ThreadLocal.withInitial(TokenFormat::newCipher);
@@ -43,13 +48,10 @@ final class TokenFormat {
   }
 
   String seal(byte[] payload, TokenKey key) {
-    String header = VERSION + "." + key.id() + ".";
     if (!encrypt) {
-      String body = header + B64.encodeToString(payload);
-      Mac mac = key.mac();
-      byte[] tag = mac.doFinal(body.getBytes(StandardCharsets.US_ASCII));
-      return body + "." + B64.encodeToString(tag);
+      return sign(payload, key);
     }
+    String header = VERSION + "." + key.id() + ".";
     byte[] nonce = new byte[NONCE_BYTES];
     random.nextBytes(nonce);
     byte[] sealed;
@@ -85,17 +87,21 @@ final class TokenFormat {
     if (key == null) {
       return Opened.rejected(Rejection.UNKNOWN_KEY);
     }
+    // One copy of the text as bytes (what Base64.Decoder.decode(String) would make for each part anyway);
+    // the parts are decoded and the MAC computed in place on it.
+    byte[] text = token.getBytes(StandardCharsets.ISO_8859_1);
     byte[] body;
     byte[] tag;
     try {
-      body = B64D.decode(token.substring(d2 + 1, d3));
-      tag = B64D.decode(token.substring(d3 + 1));
+      body = decode(text, d2 + 1, d3);
+      tag = decode(text, d3 + 1, text.length);
     } catch (IllegalArgumentException e) {
       return Opened.rejected(Rejection.MALFORMED);
     }
     if (!encrypt) {
       Mac mac = key.mac();
-      byte[] expected = mac.doFinal(token.substring(0, d3).getBytes(StandardCharsets.ISO_8859_1));
+      mac.update(text, 0, d3);
+      byte[] expected = mac.doFinal();
       return MessageDigest.isEqual(expected, tag) ? Opened.ok(body) : Opened.rejected(Rejection.BAD_TAG);
     }
     if (body.length < NONCE_BYTES || tag.length != GCM_TAG_BITS / 8) {
@@ -117,6 +123,40 @@ final class TokenFormat {
     } catch (GeneralSecurityException e) {
       return Opened.rejected(Rejection.BAD_TAG);
     }
+  }
+
+  /**
+   * Signed mode, building the token text once: {@code v1.<keyId>.} and the base64url payload are written
+   * into one byte array, the MAC is computed over that prefix in place, the tag is appended, and the array
+   * becomes the (Latin-1, so byte-per-char) token string. The previous form went byte[] -> String ->
+   * concatenation -> byte[] -> concatenation, copying the payload five times.
+   */
+  private static String sign(byte[] payload, TokenKey key) {
+    byte[] idBytes = key.idBytes();
+    int headerLength = VERSION_DOT.length + idBytes.length + 1;
+    byte[] encoded = B64.encode(payload);
+    int signedLength = headerLength + encoded.length;
+    byte[] text = new byte[signedLength + 1 + TAG_CHARS];
+    System.arraycopy(VERSION_DOT, 0, text, 0, VERSION_DOT.length);
+    System.arraycopy(idBytes, 0, text, VERSION_DOT.length, idBytes.length);
+    text[headerLength - 1] = '.';
+    System.arraycopy(encoded, 0, text, headerLength, encoded.length);
+    Mac mac = key.mac();
+    mac.update(text, 0, signedLength);
+    byte[] tag = B64.encode(mac.doFinal());
+    text[signedLength] = '.';
+    System.arraycopy(tag, 0, text, signedLength + 1, TAG_CHARS);
+    return new String(text, StandardCharsets.ISO_8859_1);
+  }
+
+  /** Base64url-decodes {@code text[from, to)} without making a String of it first. */
+  private static byte[] decode(byte[] text, int from, int to) {
+    ByteBuffer decoded = B64D.decode(ByteBuffer.wrap(text, from, to - from));
+    byte[] array = decoded.array();
+    return decoded.arrayOffset() == 0 && decoded.position() == 0 && decoded.limit() == array.length
+        ? array
+        : Arrays.copyOfRange(array, decoded.arrayOffset() + decoded.position(),
+            decoded.arrayOffset() + decoded.limit());
   }
 
   private static byte[] aad(String keyId) {
