@@ -37,6 +37,7 @@ public final class ConfigWatcher implements AutoCloseable {
   private final WatchService watch;
   private final Thread thread;
   private final AtomicLong changes = new AtomicLong();
+  private volatile boolean pending; // a change waits for its quiet period (for tests)
 
   private ConfigWatcher(Path file, Runnable reload, Duration quiet, Ticker ticker) throws IOException {
     this.file = file.toAbsolutePath().normalize();
@@ -80,6 +81,11 @@ public final class ConfigWatcher implements AutoCloseable {
     return changes.get();
   }
 
+  /** Whether a change waits for its quiet period (for tests). */
+  boolean reloadPending() {
+    return pending;
+  }
+
   private void run() {
     Path name = file.getFileName();
     try {
@@ -94,6 +100,7 @@ public final class ConfigWatcher implements AutoCloseable {
           key.reset();
           if (ours) {
             debounce.changed(ticker.read());
+            pending = true;
             changes.incrementAndGet();
           }
         }
@@ -101,6 +108,7 @@ public final class ConfigWatcher implements AutoCloseable {
           log.info("{} changed: reloading", file);
           reloadNow();
         }
+        pending = debounce.nanosUntilDue(ticker.read()) != Long.MAX_VALUE;
       }
     } catch (InterruptedException | ClosedWatchServiceException stop) {
       // closed
