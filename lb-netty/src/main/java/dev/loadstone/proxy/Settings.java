@@ -71,7 +71,8 @@ final class Settings {
           "Admin API, /metrics and status page address; any other than loopback needs an admin token.",
           (d, v) -> d.config.admin(v)),
       s("admin-token-file", "FILE", PATH, "none",
-          "File with the admin API's bearer token (else env LOADSTONE_ADMIN_TOKEN, else none).",
+          "File with the admin token, needed by mutating calls and on a non-loopback admin by every call"
+              + " (else env LOADSTONE_ADMIN_TOKEN, else none).",
           (d, v) -> d.config.adminTokenFile(v)),
       s("health-type", "TYPE", STRING, "http with health-path, else tcp", "Active health checks: http, tcp or none.",
           (d, v) -> d.health.type = v),
