@@ -5,12 +5,13 @@ import java.util.List;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * The command line, built from the settings table: one picocli option per {@link Setting} with a flag, plus
- * {@code --config}. picocli only checks the syntax (unknown flags, missing arguments, a single-valued flag
- * given twice); every value is converted later by the setting's own converter, so a flag and a YAML key
- * accept the same text and fail with the same message.
+ * {@code --config}. picocli checks the syntax (unknown flags, missing arguments, a single-valued flag given
+ * twice, and integers, through the setting's own converter); every value is converted by the setting's
+ * converter, so a flag and a YAML key accept the same text and fail with the same message.
  */
 final class Flags {
   static final String CONFIG = "--config";
@@ -36,6 +37,16 @@ final class Flags {
         o.type(List.class).auxiliaryTypes(String.class).arity("1");
       } else {
         o.type(String.class);
+      }
+      if (s.type.checkedWhenParsed()) {
+        o.converters(text -> {
+          try {
+            s.type.fromText(s.flag, text);
+            return text;
+          } catch (IllegalArgumentException e) {
+            throw new TypeConversionException(e.getMessage());
+          }
+        });
       }
       spec.addOption(o.build());
     }

@@ -29,6 +29,14 @@ interface ValueType<T> {
     return fromText(key, args.get(args.size() - 1));
   }
 
+  /**
+   * True when a flag's text is checked while the command line is parsed, so that a bad one is a usage error
+   * (exit 2, like a missing argument) rather than a configuration error (exit 1): integers, as always.
+   */
+  default boolean checkedWhenParsed() {
+    return false;
+  }
+
   /** True when the flag may be repeated and the YAML value is a sequence. */
   default boolean repeatable() {
     return false;

@@ -50,6 +50,11 @@ final class ValueTypes {
     public String expected() {
       return "an integer";
     }
+
+    @Override
+    public boolean checkedWhenParsed() {
+      return true;
+    }
   };
 
   /**

@@ -136,9 +136,9 @@ class MainTest {
   }
 
   @Test
-  void aNonIntegerCountFlagIsOneLine() {
-    assertThat(run("--backend", "127.0.0.1:9001", "--retries", "2.5")).isEqualTo(1);
-    assertOneLineError("flags: retries: '2.5' (expected: an integer)");
+  void aNonIntegerCountFlagIsAUsageError() {
+    assertThat(run("--backend", "127.0.0.1:9001", "--retries", "2.5")).isEqualTo(2);
+    assertOneLineError("Invalid value for option '--retries': retries: '2.5' (expected: an integer) (see --help)");
   }
 
   @Test
