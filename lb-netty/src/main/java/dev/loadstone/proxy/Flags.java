@@ -56,7 +56,7 @@ final class Flags {
   /** The help line of a flag: its help, default and, when it differs, its YAML key. */
   static String help(Setting<?> s) {
     StringBuilder sb = new StringBuilder(s.help);
-    sb.append(" (default: ").append(s.defaultText);
+    sb.append(s.defaultText.equals("required") ? " (required" : " (default: " + s.defaultText);
     if (!s.key.equals(s.flag)) {
       sb.append("; YAML: ").append(s.key);
     }

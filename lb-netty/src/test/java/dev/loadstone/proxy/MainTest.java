@@ -196,7 +196,7 @@ class MainTest {
     String help = help().replaceAll("\\s+", " ");
     for (Setting<?> s : Settings.ALL) {
       if (s.flag != null) {
-        assertThat(help).contains(s.option() + "=" + s.label).contains("default: " + s.defaultText);
+        assertThat(help).contains(s.option() + "=" + s.label).contains(s.defaultText);
       }
     }
     assertThat(help).contains("--trusted-proxy=CIDR").contains("YAML: trusted-proxies").contains("--config=FILE");
