@@ -91,11 +91,16 @@ class ConfigTest {
     assertThat(c.stripRequestHeaders()).as("a single value is a list of one").containsExactly("x-debug");
   }
 
+  /** Loading {@code text} fails with {@code config file <path>: <message>}. */
+  private void assertFileError(String text, String message) throws Exception {
+    Path p = yaml(text);
+    assertThatThrownBy(() -> ProxyConfig.load(p)).isInstanceOf(ConfigException.class).hasMessage("config file " + p + ": " + message);
+  }
+
   @Test
   void aBadListElementIsNamedByKeyAndIndex() throws Exception {
-    Path p = yaml("backends: [127.0.0.1:9001]\ntrusted-proxies: [10.0.0.0/8, nope]\n");
-    assertThatThrownBy(() -> ProxyConfig.load(p))
-        .hasMessage("config file " + p + ": trusted-proxies[1]: 'nope' (expected: an IP network such as 10.0.0.0/8 or ::1/128)");
+    assertFileError("backends: [127.0.0.1:9001]\ntrusted-proxies: [10.0.0.0/8, nope]\n",
+        "trusted-proxies[1]: 'nope' (expected: an IP network such as 10.0.0.0/8 or ::1/128)");
   }
 
   @Test
@@ -110,23 +115,18 @@ class ConfigTest {
 
   @Test
   void aMappingWhereAScalarBelongsIsAWrongType() throws Exception {
-    Path p = yaml("backends: [127.0.0.1:9001]\nconnect-timeout: {seconds: 2}\n");
-    assertThatThrownBy(() -> ProxyConfig.load(p)).hasMessage("config file " + p
-        + ": key 'connect-timeout' has the wrong type: a mapping (expected: a duration such as 500ms, 2s or 1m)");
+    assertFileError("backends: [127.0.0.1:9001]\nconnect-timeout: {seconds: 2}\n",
+        "key 'connect-timeout' has the wrong type: a mapping (expected: a duration such as 500ms, 2s or 1m)");
   }
 
   @Test
   void theTopLevelMustBeAMappingOfKeys() throws Exception {
-    Path p = yaml("- listen\n- backends\n");
-    assertThatThrownBy(() -> ProxyConfig.load(p)).hasMessage("config file " + p
-        + ": the top level is a sequence (expected: a mapping of keys, see examples/proxy.yaml)");
+    assertFileError("- listen\n- backends\n", "the top level is a sequence (expected: a mapping of keys, see examples/proxy.yaml)");
   }
 
   @Test
   void anEmptyFileAndAnEmptyValueMeanTheDefaults() throws Exception {
-    Path empty = yaml("# nothing yet\n");
-    assertThatThrownBy(() -> ProxyConfig.load(empty)).hasMessage("config file " + empty
-        + ": backends: none (expected: at least one --backend host:port)");
+    assertFileError("# nothing yet\n", "backends: none (expected: at least one --backend host:port)");
     ProxyConfig c = ProxyConfig.load(yaml("backends: [127.0.0.1:9001]\nhash-key:\nretries:\n"));
     assertThat(c.hashKey()).isNull();
     assertThat(c.retries()).isEqualTo(2);
@@ -167,9 +167,8 @@ class ConfigTest {
         .headerTimeout(Duration.ofSeconds(10));
     assertThatThrownBy(b::build).hasMessage(
         "header-timeout: 10s (expected: less than idle-timeout 10s, or a stalled request head never gets its 408)");
-    Path p = yaml("backends: [127.0.0.1:9001]\nheader-timeout: 90s\n");
-    assertThatThrownBy(() -> ProxyConfig.load(p)).hasMessage("config file " + p
-        + ": header-timeout: 90s (expected: less than idle-timeout 1m, or a stalled request head never gets its 408)");
+    assertFileError("backends: [127.0.0.1:9001]\nheader-timeout: 90s\n",
+        "header-timeout: 90s (expected: less than idle-timeout 1m, or a stalled request head never gets its 408)");
   }
 
   @Test
@@ -214,9 +213,7 @@ class ConfigTest {
 
   @Test
   void badDurationsNameTheKeyAndTheExpectedForm() throws Exception {
-    Path p = yaml("backends: [127.0.0.1:9001]\nconnect-timeout: 2\n");
-    assertThatThrownBy(() -> ProxyConfig.load(p))
-        .hasMessage("config file " + p + ": connect-timeout: '2' (expected: a duration such as 500ms, 2s or 1m)");
+    assertFileError("backends: [127.0.0.1:9001]\nconnect-timeout: 2\n", "connect-timeout: '2' (expected: a duration such as 500ms, 2s or 1m)");
   }
 
   @Test
