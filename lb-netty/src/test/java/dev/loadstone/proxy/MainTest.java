@@ -111,6 +111,18 @@ class MainTest {
   }
 
   @Test
+  void aStickyKeyFileFlagReplacesTheFilesKeys() throws Exception {
+    String secret = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+    Path keys = dir.resolve("keys");
+    Files.writeString(keys, "old " + secret + "\nnew " + secret + "\n");
+    Path p = dir.resolve("p.yaml");
+    Files.writeString(p, "backends: [127.0.0.1:9001]\nsticky-cookie: S\nsticky-keys: [{id: inline, secret: '" + secret + "'}]\n");
+    assertThat(config("--config", p.toString()).stickyKeys()).containsOnlyKeys("inline");
+    assertThat(config("--config", p.toString(), "--sticky-key-file", keys.toString()).stickyKeys().keySet())
+        .as("in order: the last one signs").containsExactly("old", "new");
+  }
+
+  @Test
   void everySettingWithAFlagIsReadFromItsFlag() {
     ProxyConfig c = config("--backend", "127.0.0.1:9001", "--tunnel-idle-timeout", "10m", "--sticky-max-age", "2h",
         "--idle-timeout", "90s", "--header-timeout", "5s", "--max-body-size", "64k", "--health-path", "/healthz",
