@@ -132,6 +132,13 @@ final class Settings {
         throw new IllegalStateException("setting " + s.key + " is declared twice");
       }
     }
+    for (Setting<?> s : ALL) {
+      for (String k : s.flagReplaces) {
+        if (!BY_KEY.containsKey(k)) {
+          throw new IllegalStateException("setting " + s.key + " replaces an unknown key " + k);
+        }
+      }
+    }
   }
 
   /** The setting with this YAML key, or null. */
