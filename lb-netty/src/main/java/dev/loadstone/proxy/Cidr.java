@@ -16,17 +16,22 @@ final class Cidr {
   }
 
   static Cidr parse(String text) {
+    return parse("trusted-proxy", text);
+  }
+
+  /** {@code key} names the setting in error messages ({@code trusted-proxy}, {@code trusted-proxies[2]}). */
+  static Cidr parse(String key, String text) {
     String t = text == null ? "" : text.trim();
     int slash = t.indexOf('/');
     String addr = slash < 0 ? t : t.substring(0, slash);
     if (addr.isEmpty() || !addr.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == '.' || c == ':')) {
-      throw new IllegalArgumentException("trusted-proxy: '" + text + "' (expected: an IP network such as 10.0.0.0/8 or ::1/128)");
+      throw new IllegalArgumentException(key + ": '" + text + "' (expected: an IP network such as 10.0.0.0/8 or ::1/128)");
     }
     byte[] bytes;
     try {
       bytes = InetAddress.getByName(addr).getAddress(); // literal only: no DNS for digits, dots and colons
     } catch (UnknownHostException e) {
-      throw new IllegalArgumentException("trusted-proxy: '" + text + "' (expected: an IP network such as 10.0.0.0/8 or ::1/128)");
+      throw new IllegalArgumentException(key + ": '" + text + "' (expected: an IP network such as 10.0.0.0/8 or ::1/128)");
     }
     int max = bytes.length * 8;
     int prefix = max;
@@ -37,7 +42,7 @@ final class Cidr {
         prefix = -1;
       }
       if (prefix < 0 || prefix > max) {
-        throw new IllegalArgumentException("trusted-proxy: '" + text + "' (expected: a prefix length 0.." + max + ")");
+        throw new IllegalArgumentException(key + ": '" + text + "' (expected: a prefix length 0.." + max + ")");
       }
     }
     return new Cidr(bytes, prefix, t);

@@ -1,29 +1,38 @@
 package dev.loadstone.proxy;
 
 import dev.loadstone.health.HealthCheckSettings;
+import dev.loadstone.health.HealthCheckSettings.Type;
+import java.time.Duration;
 import java.util.Locale;
 
-/** Turns the {@code health-*} flags and YAML keys into {@link HealthCheckSettings}. */
+/** Collects the {@code health-*} settings (flags and YAML) and turns them into {@link HealthCheckSettings}. */
 final class HealthFlags {
-  private HealthFlags() {}
+  String type;
+  String path;
+  Duration interval;
+  Duration timeout;
+  Integer rise;
+  Integer fall;
 
   /**
    * {@code type} is {@code http}, {@code tcp} or {@code none}; when it is not given the check is HTTP if a
    * path is given and a TCP connect otherwise (every backend accepts a connect; not every one answers
-   * {@code GET /} with 2xx/3xx).
+   * {@code GET /} with 2xx/3xx). A health-timeout that is set must be below the interval: a check that may
+   * take as long as the interval no longer runs every interval (checks never overlap, so the next one waits).
+   * The 1 s default never fails a shorter interval.
    */
-  static HealthCheckSettings settings(String type, String path, String interval, String timeout, Integer rise, Integer fall) {
-    HealthCheckSettings.Type t;
+  HealthCheckSettings build() {
+    Type t;
     if (type == null) {
-      t = path != null ? HealthCheckSettings.Type.HTTP : HealthCheckSettings.Type.TCP;
+      t = path != null ? Type.HTTP : Type.TCP;
     } else {
       try {
-        t = HealthCheckSettings.Type.valueOf(type.trim().toUpperCase(Locale.ROOT));
+        t = Type.valueOf(type.trim().toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("health-type: '" + type + "' (expected: http, tcp or none)");
       }
     }
-    if (path != null && t != HealthCheckSettings.Type.HTTP) {
+    if (path != null && t != Type.HTTP) {
       throw new IllegalArgumentException(
           "health-path: '" + path + "' (expected: only with health-type http, not " + t.name().toLowerCase(Locale.ROOT) + ")");
     }
@@ -32,10 +41,10 @@ final class HealthFlags {
       b.path(path);
     }
     if (interval != null) {
-      b.interval(Durations.parse("health-interval", interval));
+      b.interval(interval);
     }
     if (timeout != null) {
-      b.timeout(Durations.parse("health-timeout", timeout));
+      b.timeout(timeout);
     }
     if (rise != null) {
       b.rise(rise);
@@ -43,6 +52,11 @@ final class HealthFlags {
     if (fall != null) {
       b.fall(fall);
     }
-    return b.build();
+    HealthCheckSettings s = b.build();
+    if (timeout != null && t != Type.NONE && timeout.compareTo(s.interval()) >= 0) {
+      throw new IllegalArgumentException("health-timeout: " + Durations.format(s.timeout())
+          + " (expected: less than health-interval " + Durations.format(s.interval()) + ")");
+    }
+    return s;
   }
 }

@@ -8,115 +8,23 @@ import dev.loadstone.proxy.admin.ProxyOperations;
 import dev.loadstone.proxy.admin.Signals;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
 
-/** The standalone proxy: {@code java -jar lb-proxy.jar --listen HOST:PORT --backend HOST:PORT ...}. */
-@Command(
-    name = "lb-proxy",
-    mixinStandardHelpOptions = true,
-    sortOptions = false,
-    version = "Loadstone proxy 0.1.0",
-    description = "An HTTP/1.1 and WebSocket reverse proxy. Settings come from --config (YAML) and flags; flags win.")
-public final class Main implements java.util.concurrent.Callable<Integer> {
-  @Option(names = "--config", paramLabel = "FILE", description = "YAML config file (keys are the long flag names).")
-  Path config;
-
-  @Option(names = "--listen", paramLabel = "HOST:PORT", description = "Address to accept clients on (default: " + ProxyConfig.DEFAULT_LISTEN + ").")
-  String listen;
-
-  @Option(names = "--backend", paramLabel = "HOST:PORT[,weight=N][,id=NAME]", description = "A backend (repeatable). Replaces the file's backends.")
-  List<String> backends;
-
-  @Option(names = "--algorithm", paramLabel = "NAME", description = "round-robin (default), weighted-round-robin, least-connections, power-of-two, random, consistent-hash.")
-  String algorithm;
-
-  @Option(names = "--hash-key", paramLabel = "SPEC", description = "Key for consistent-hash: header:NAME, cookie:NAME, client-ip or path.")
-  String hashKey;
-
-  @Option(names = "--sticky-cookie", paramLabel = "NAME", description = "Turn sticky sessions on with this cookie name.")
-  String stickyCookie;
-
-  @Option(names = "--sticky-key-file", paramLabel = "FILE", description = "Cookie signing keys, lines 'KEY_ID BASE64_SECRET'; the first signs.")
-  String stickyKeyFile;
-
-  @Option(names = "--admin", paramLabel = "HOST:PORT", description = "Admin API, /metrics and status page address (default: 127.0.0.1:9090).")
-  String admin;
-
-  @Option(names = "--admin-token-file", paramLabel = "FILE", description = "Bearer token required for mutating admin calls (else env " + AdminToken.ENV + ", else none).")
-  String adminTokenFile;
-
-  @Option(names = "--health-type", paramLabel = "TYPE", description = "http, tcp or none (default: http when --health-path is given, else tcp).")
-  String healthType;
-
-  @Option(names = "--health-path", paramLabel = "PATH", description = "HTTP health-check path, e.g. /healthz (expects 200-399).")
-  String healthPath;
-
-  @Option(names = "--health-interval", paramLabel = "DURATION", description = "Time between checks, +-10% jitter (default: 2s).")
-  String healthInterval;
-
-  @Option(names = "--health-timeout", paramLabel = "DURATION", description = "Check timeout (default: 1s).")
-  String healthTimeout;
-
-  @Option(names = "--health-rise", paramLabel = "N", description = "Passing checks that bring a backend UP (default: 2).")
-  Integer healthRise;
-
-  @Option(names = "--health-fall", paramLabel = "N", description = "Failing checks that take a backend DOWN (default: 3).")
-  Integer healthFall;
-
-  @Option(names = "--slow-start", paramLabel = "DURATION", description = "Ramp a backend's weight up over this after it comes UP (default: 0s = off).")
-  String slowStart;
-
-  @Option(names = "--drain-timeout", paramLabel = "DURATION", description = "Longest wait for in-flight exchanges of a removed backend (default: 30s).")
-  String drainTimeout;
-
-  @Option(names = "--shutdown-timeout", paramLabel = "DURATION", description = "Longest wait for in-flight exchanges on SIGTERM (default: 30s).")
-  String shutdownTimeout;
-
-  @Option(names = "--connect-timeout", paramLabel = "DURATION", description = "Backend connect timeout (default: 2s).")
-  String connectTimeout;
-
-  @Option(names = "--response-timeout", paramLabel = "DURATION", description = "Wait for backend response headers (default: 30s).")
-  String responseTimeout;
-
-  @Option(names = "--idle-timeout", paramLabel = "DURATION", description = "Close idle client connections after (default: 60s).")
-  String idleTimeout;
-
-  @Option(names = "--header-timeout", paramLabel = "DURATION", description = "Request headers must arrive within (default: 10s), else 408.")
-  String headerTimeout;
-
-  @Option(names = "--retries", paramLabel = "N", description = "Retries on another backend (default: 2).")
-  Integer retries;
-
-  @Option(names = "--max-body-size", paramLabel = "SIZE", description = "Largest request body, e.g. 10m (default: 0 = unlimited), else 413.")
-  String maxBodySize;
-
-  @Option(names = "--trusted-proxy", paramLabel = "CIDR", description = "Keep forwarding headers from this network (repeatable; default: none).")
-  List<String> trustedProxies;
-
-  @Option(names = "--pool-max-idle", paramLabel = "N", description = "Idle backend connections kept per backend per event loop (default: 64).")
-  Integer poolMaxIdle;
-
-  @Option(names = "--pool-idle-timeout", paramLabel = "DURATION", description = "Close idle backend connections after (default: 30s).")
-  String poolIdleTimeout;
-
-  @Option(names = "--max-request-line", paramLabel = "BYTES", description = "Longest request line (default: 8192), else 414.")
-  Integer maxRequestLine;
-
-  @Option(names = "--max-header-size", paramLabel = "BYTES", description = "Largest request header block (default: 16384), else 431.")
-  Integer maxHeaderSize;
-
+/**
+ * The standalone proxy: {@code java -jar lb-proxy.jar --listen HOST:PORT --backend HOST:PORT ...}. The flags
+ * and the YAML keys come from one table ({@link Settings}); flags override the {@code --config} file.
+ */
+public final class Main {
   private final PrintWriter out;
   private final PrintWriter err;
   private final boolean blockUntilShutdown;
   private static final Logger log = LoggerFactory.getLogger(Main.class);
+  private Flags.Parsed flags = new Flags.Parsed(null, SettingValues.none());
   private ProxyServer server;
   private ProxyOperations ops;
 
@@ -134,122 +42,50 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
     System.exit(run(args, new Main()));
   }
 
+  /** Parses, prints help or runs; user errors are one line on stderr: exit 2 for flag syntax, 1 for everything else. */
   static int run(String[] args, Main main) {
-    CommandLine cl = new CommandLine(main);
-    cl.setOut(main.out);
-    cl.setErr(main.err);
-    cl.setParameterExceptionHandler(
-        (ex, a) -> {
-          main.err.println("lb-proxy: " + ex.getMessage() + " (see --help)");
-          return 2;
-        });
-    cl.setExecutionExceptionHandler(
-        (ex, c, r) -> {
-          if (ex instanceof IllegalArgumentException || ex instanceof IllegalStateException || ex instanceof UncheckedIOException) {
-            main.err.println("lb-proxy: " + ex.getMessage());
-            return 1;
-          }
-          throw ex;
-        });
-    return cl.execute(args);
+    Integer stop = main.parse(args);
+    if (stop != null) {
+      return stop;
+    }
+    try {
+      return main.call();
+    } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
+      main.err.println("lb-proxy: " + e.getMessage());
+      return 1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 1;
+    }
   }
 
-  /** The settings from the file (if any) with the flags on top. */
-  ConfigFile settings() {
-    ConfigFile c = config == null ? new ConfigFile() : ConfigFile.read(config);
-    if (listen != null) {
-      c.listen = listen;
+  /** Reads the flags; returns the exit code when there is nothing to run (help, version, a syntax error), else null. */
+  Integer parse(String... args) {
+    CommandLine cl = new CommandLine(Flags.spec());
+    cl.setOut(out);
+    cl.setErr(err);
+    ParseResult parsed;
+    try {
+      parsed = cl.parseArgs(args);
+    } catch (ParameterException e) {
+      err.println("lb-proxy: " + e.getMessage() + " (see --help)");
+      return 2;
     }
-    if (backends != null) {
-      c.backends = new ArrayList<>();
-      for (String b : backends) {
-        c.backends.add(com.fasterxml.jackson.databind.node.TextNode.valueOf(b));
-      }
+    Integer help = CommandLine.executeHelpRequest(parsed);
+    if (help != null) {
+      return help;
     }
-    if (algorithm != null) {
-      c.algorithm = algorithm;
-    }
-    if (hashKey != null) {
-      c.hashKey = hashKey;
-    }
-    if (stickyCookie != null) {
-      c.stickyCookie = stickyCookie;
-    }
-    if (stickyKeyFile != null) {
-      c.stickyKeyFile = stickyKeyFile;
-      c.stickyKeys = null;
-    }
-    if (admin != null) {
-      c.admin = admin;
-    }
-    if (connectTimeout != null) {
-      c.connectTimeout = connectTimeout;
-    }
-    if (responseTimeout != null) {
-      c.responseTimeout = responseTimeout;
-    }
-    if (idleTimeout != null) {
-      c.idleTimeout = idleTimeout;
-    }
-    if (headerTimeout != null) {
-      c.headerTimeout = headerTimeout;
-    }
-    if (retries != null) {
-      c.retries = retries;
-    }
-    if (maxBodySize != null) {
-      c.maxBodySize = maxBodySize;
-    }
-    if (trustedProxies != null) {
-      c.trustedProxies = trustedProxies;
-    }
-    if (poolMaxIdle != null) {
-      c.poolMaxIdle = poolMaxIdle;
-    }
-    if (poolIdleTimeout != null) {
-      c.poolIdleTimeout = poolIdleTimeout;
-    }
-    if (maxRequestLine != null) {
-      c.maxRequestLine = maxRequestLine;
-    }
-    if (maxHeaderSize != null) {
-      c.maxHeaderSize = maxHeaderSize;
-    }
-    if (adminTokenFile != null) {
-      c.adminTokenFile = adminTokenFile;
-    }
-    if (healthType != null) {
-      c.healthType = healthType;
-    }
-    if (healthPath != null) {
-      c.healthPath = healthPath;
-    }
-    if (healthInterval != null) {
-      c.healthInterval = healthInterval;
-    }
-    if (healthTimeout != null) {
-      c.healthTimeout = healthTimeout;
-    }
-    if (healthRise != null) {
-      c.healthRise = healthRise;
-    }
-    if (healthFall != null) {
-      c.healthFall = healthFall;
-    }
-    if (slowStart != null) {
-      c.slowStart = slowStart;
-    }
-    if (drainTimeout != null) {
-      c.drainTimeout = drainTimeout;
-    }
-    if (shutdownTimeout != null) {
-      c.shutdownTimeout = shutdownTimeout;
-    }
-    return c;
+    flags = Flags.read(parsed);
+    return null;
   }
 
-  @Override
-  public Integer call() throws Exception {
+  /** The settings from the file (if any, read again on every call) with the flags on top. */
+  SettingValues settings() {
+    SettingValues file = flags.config() == null ? SettingValues.none() : ConfigFile.read(flags.config());
+    return file.withFlags(flags.settings());
+  }
+
+  int call() throws InterruptedException {
     ProxyConfig cfg = settings().toConfig();
     BackendPool pool = ProxyServer.newPool(cfg); // configured backends serve UP from the first second; checks start at once
     AdminToken token = cfg.adminTokenFile() != null ? AdminToken.fromFile(cfg.adminTokenFile()) : AdminToken.fromEnvironment();
@@ -257,7 +93,7 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
     try {
       server = ProxyServer.builder(cfg).pool(pool).listener(ops.listener()).start();
       ops.start();
-    } catch (Exception e) {
+    } catch (RuntimeException | InterruptedException e) {
       if (server != null) {
         server.close();
       }
@@ -272,7 +108,7 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
     if (!blockUntilShutdown) {
       return 0;
     }
-    ConfigWatcher watcher = config == null ? null : ConfigWatcher.start(config, this::reload);
+    ConfigWatcher watcher = flags.config() == null ? null : watch(flags.config());
     CountDownLatch stopped = new CountDownLatch(1);
     java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
     Runnable shutdown = () -> {
@@ -294,6 +130,14 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(new Thread(shutdown, "lb-proxy-shutdown-hook"));
     stopped.await();
     return 0;
+  }
+
+  private ConfigWatcher watch(java.nio.file.Path file) {
+    try {
+      return ConfigWatcher.start(file, this::reload);
+    } catch (java.io.IOException e) {
+      throw new UncheckedIOException("config file " + file + ": cannot be watched (" + e.getMessage() + ")", e);
+    }
   }
 
   /** Re-reads the config file (flags still win) and applies its backend list as a diff; other keys need a restart. */

@@ -32,59 +32,13 @@ public final class ProxyConfig {
   public static final Duration DEFAULT_STICKY_MAX_AGE = Duration.ofDays(1);
   public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_TUNNEL_IDLE_TIMEOUT = Duration.ofHours(1);
 
-  private final InetSocketAddress listen;
-  private final InetSocketAddress admin;
-  private final List<Backend> backends;
-  private final Algorithm algorithm;
-  private final String hashKey;
-  private final String stickyCookie;
-  private final Map<String, byte[]> stickyKeys;
-  private final Duration stickyMaxAge;
-  private final Duration connectTimeout;
-  private final Duration responseTimeout;
-  private final Duration idleTimeout;
-  private final Duration headerTimeout;
-  private final int retries;
-  private final long maxBodySize;
-  private final List<String> trustedProxies;
-  private final int poolMaxIdle;
-  private final Duration poolIdleTimeout;
-  private final int maxRequestLine;
-  private final int maxHeaderSize;
-  private final HealthCheckSettings health;
-  private final Duration slowStart;
-  private final Duration drainTimeout;
-  private final Duration shutdownTimeout;
-  private final Path adminTokenFile;
+  /** The values, a private copy made by {@link Builder#build()} with every default filled in; never changed. */
+  private final Builder v;
 
-  private ProxyConfig(Builder b) {
-    this.listen = b.listen;
-    this.admin = b.admin;
-    this.backends = List.copyOf(b.backends);
-    this.algorithm = b.algorithm;
-    this.hashKey = b.hashKey;
-    this.stickyCookie = b.stickyCookie;
-    Map<String, byte[]> keys = new LinkedHashMap<>();
-    b.stickyKeys.forEach((k, v) -> keys.put(k, v.clone()));
-    this.stickyKeys = Collections.unmodifiableMap(keys);
-    this.stickyMaxAge = b.stickyMaxAge;
-    this.connectTimeout = b.connectTimeout;
-    this.responseTimeout = b.responseTimeout;
-    this.idleTimeout = b.idleTimeout;
-    this.headerTimeout = b.headerTimeout;
-    this.retries = b.retries;
-    this.maxBodySize = b.maxBodySize;
-    this.trustedProxies = List.copyOf(b.trustedProxies);
-    this.poolMaxIdle = b.poolMaxIdle;
-    this.poolIdleTimeout = b.poolIdleTimeout;
-    this.maxRequestLine = b.maxRequestLine;
-    this.maxHeaderSize = b.maxHeaderSize;
-    this.health = b.health;
-    this.slowStart = b.slowStart;
-    this.drainTimeout = b.drainTimeout;
-    this.shutdownTimeout = b.shutdownTimeout;
-    this.adminTokenFile = b.adminTokenFile;
+  private ProxyConfig(Builder frozen) {
+    this.v = frozen;
   }
 
   public static Builder builder() {
@@ -100,130 +54,152 @@ public final class ProxyConfig {
   }
 
   public InetSocketAddress listen() {
-    return listen;
+    return v.listen;
   }
 
   /** The admin server's address, or null when none was configured (the admin server is not part of this class). */
   public InetSocketAddress admin() {
-    return admin;
+    return v.admin;
   }
 
   public List<Backend> backends() {
-    return backends;
+    return v.backends;
   }
 
   public Algorithm algorithm() {
-    return algorithm;
+    return v.algorithm;
   }
 
   /** {@code header:NAME}, {@code cookie:NAME}, {@code client-ip}, {@code path}, or null. */
   public String hashKey() {
-    return hashKey;
+    return v.hashKey;
   }
 
   /** The sticky cookie's name, or null when sticky sessions are off. */
   public String stickyCookie() {
-    return stickyCookie;
+    return v.stickyCookie;
   }
 
   /** Cookie signing keys by key id in order; the last one signs new cookies, all verify. Empty: a random key at start. */
   public Map<String, byte[]> stickyKeys() {
     Map<String, byte[]> copy = new LinkedHashMap<>();
-    stickyKeys.forEach((k, v) -> copy.put(k, v.clone()));
+    v.stickyKeys.forEach((k, secret) -> copy.put(k, secret.clone()));
     return copy;
   }
 
   /** How long a sticky cookie is honoured (and its Max-Age); default 1 day. */
   public Duration stickyMaxAge() {
-    return stickyMaxAge;
+    return v.stickyMaxAge;
   }
 
   public Duration connectTimeout() {
-    return connectTimeout;
+    return v.connectTimeout;
   }
 
   public Duration responseTimeout() {
-    return responseTimeout;
+    return v.responseTimeout;
   }
 
+  /**
+   * How long a client connection may stay open with no exchange in flight and no traffic; a request waiting
+   * for a slow backend never counts as idle (that is {@link #responseTimeout()}).
+   */
   public Duration idleTimeout() {
-    return idleTimeout;
+    return v.idleTimeout;
   }
 
   public Duration headerTimeout() {
-    return headerTimeout;
+    return v.headerTimeout;
   }
 
   public int retries() {
-    return retries;
+    return v.retries;
   }
 
   /** Largest request body in bytes; 0 means unlimited. */
   public long maxBodySize() {
-    return maxBodySize;
+    return v.maxBodySize;
   }
 
   public List<String> trustedProxies() {
-    return trustedProxies;
+    return v.trustedProxies;
+  }
+
+  /** How long a WebSocket tunnel may carry no traffic either way before both sides are closed (default 1 h). */
+  public Duration tunnelIdleTimeout() {
+    return v.tunnelIdleTimeout;
+  }
+
+  /** Request trailers passed to backends, lower-case; every other trailer is dropped (default: none). */
+  public List<String> forwardedTrailers() {
+    return v.forwardedTrailers;
+  }
+
+  /**
+   * Request headers removed from untrusted clients, lower-case, besides every {@code X-Forwarded-*}, {@code
+   * X-Real-IP} and {@code Forwarded}, which always are (default: none).
+   */
+  public List<String> stripRequestHeaders() {
+    return v.stripRequestHeaders;
   }
 
   /** Idle keep-alive connections kept per backend per event loop. */
   public int poolMaxIdle() {
-    return poolMaxIdle;
+    return v.poolMaxIdle;
   }
 
   /** How long an idle pooled backend connection is kept before it is closed. */
   public Duration poolIdleTimeout() {
-    return poolIdleTimeout;
+    return v.poolIdleTimeout;
   }
 
   public int maxRequestLine() {
-    return maxRequestLine;
+    return v.maxRequestLine;
   }
 
   public int maxHeaderSize() {
-    return maxHeaderSize;
+    return v.maxHeaderSize;
   }
 
   /** Active and passive health checking (default: TCP connect checks, or HTTP when a health path is set). */
   public HealthCheckSettings health() {
-    return health;
+    return v.health;
   }
 
   /** The slow-start window of a backend that comes UP (default 0 = off). */
   public Duration slowStart() {
-    return slowStart;
+    return v.slowStart;
   }
 
   /** How long a drained or deleted backend may keep in-flight exchanges before it is removed (default 30 s). */
   public Duration drainTimeout() {
-    return drainTimeout;
+    return v.drainTimeout;
   }
 
   /** How long in-flight exchanges may take to finish after SIGTERM (default 30 s). */
   public Duration shutdownTimeout() {
-    return shutdownTimeout;
+    return v.shutdownTimeout;
   }
 
   /** A file holding the admin API's bearer token, or null (then {@code LOADSTONE_ADMIN_TOKEN}, if set, is used). */
   public Path adminTokenFile() {
-    return adminTokenFile;
+    return v.adminTokenFile;
   }
 
   @Override
   public String toString() {
-    return "ProxyConfig(listen=" + listen + ", backends=" + backends + ", algorithm=" + algorithm.flagName() + ")";
+    return "ProxyConfig(listen=" + v.listen + ", backends=" + v.backends + ", algorithm=" + v.algorithm.flagName() + ")";
   }
 
   /** Each option may be set once; {@link #build()} checks the combination. */
   public static final class Builder {
     private InetSocketAddress listen;
     private InetSocketAddress admin;
-    private final List<Backend> backends = new ArrayList<>();
+    private List<Backend> backends = new ArrayList<>();
     private Algorithm algorithm;
     private String hashKey;
     private String stickyCookie;
-    private final Map<String, byte[]> stickyKeys = new LinkedHashMap<>();
+    private Map<String, byte[]> stickyKeys = new LinkedHashMap<>();
     private Duration stickyMaxAge;
     private Duration connectTimeout;
     private Duration responseTimeout;
@@ -232,6 +208,9 @@ public final class ProxyConfig {
     private Integer retries;
     private Long maxBodySize;
     private List<String> trustedProxies;
+    private Duration tunnelIdleTimeout;
+    private List<String> forwardedTrailers;
+    private List<String> stripRequestHeaders;
     private Integer poolMaxIdle;
     private Duration poolIdleTimeout;
     private Integer maxRequestLine;
@@ -381,6 +360,30 @@ public final class ProxyConfig {
       return this;
     }
 
+    /** Idle timeout of a WebSocket tunnel: no bytes either way for this long closes both sides (default 1 h). */
+    public Builder tunnelIdleTimeout(Duration d) {
+      once(tunnelIdleTimeout, "tunnel-idle-timeout");
+      tunnelIdleTimeout = positive("tunnel-idle-timeout", d);
+      return this;
+    }
+
+    /**
+     * Request trailers to pass to backends (default none: every trailer is dropped). Framing, routing,
+     * forwarding, authentication, request-modifier and content headers are refused (RFC 9110 section 6.5.1).
+     */
+    public Builder forwardedTrailers(List<String> names) {
+      once(forwardedTrailers, "forward-trailers");
+      forwardedTrailers = HeaderPolicy.trailers("forward-trailers", names);
+      return this;
+    }
+
+    /** Extra request headers removed from untrusted clients, besides the forwarding headers (default none). */
+    public Builder stripRequestHeaders(List<String> names) {
+      once(stripRequestHeaders, "strip-headers");
+      stripRequestHeaders = HeaderPolicy.stripped("strip-headers", names);
+      return this;
+    }
+
     public Builder poolMaxIdle(int n) {
       once(poolMaxIdle, "pool-max-idle");
       if (n < 0 || n > 10_000) {
@@ -448,41 +451,44 @@ public final class ProxyConfig {
       return this;
     }
 
+    /** Checks the combination and returns an immutable config; this builder is not changed and may go on. */
     public ProxyConfig build() {
-      if (listen == null) {
-        listen = Addresses.parse("listen", DEFAULT_LISTEN);
-      }
-      if (backends.isEmpty()) {
-        throw new IllegalArgumentException("backends: none (expected: at least one --backend host:port)");
-      }
-      if (algorithm == null) {
-        algorithm = hashKey != null ? Algorithm.CONSISTENT_HASH : Algorithm.ROUND_ROBIN;
-      }
-      if (algorithm == Algorithm.CONSISTENT_HASH && hashKey == null) {
-        throw new IllegalArgumentException(
-            "hash-key: not set (expected: header:NAME, cookie:NAME, client-ip or path with --algorithm consistent-hash)");
-      }
-      if (algorithm != Algorithm.CONSISTENT_HASH && hashKey != null) {
-        throw new IllegalArgumentException(
-            "hash-key: '" + hashKey + "' (expected: only with --algorithm consistent-hash, not " + algorithm.flagName() + ")");
-      }
-      stickyMaxAge = stickyMaxAge == null ? DEFAULT_STICKY_MAX_AGE : stickyMaxAge;
-      connectTimeout = connectTimeout == null ? DEFAULT_CONNECT_TIMEOUT : connectTimeout;
-      responseTimeout = responseTimeout == null ? DEFAULT_RESPONSE_TIMEOUT : responseTimeout;
-      idleTimeout = idleTimeout == null ? DEFAULT_IDLE_TIMEOUT : idleTimeout;
-      headerTimeout = headerTimeout == null ? DEFAULT_HEADER_TIMEOUT : headerTimeout;
-      retries = retries == null ? DEFAULT_RETRIES : retries;
-      maxBodySize = maxBodySize == null ? 0L : maxBodySize;
-      trustedProxies = trustedProxies == null ? List.of() : trustedProxies;
-      poolMaxIdle = poolMaxIdle == null ? DEFAULT_POOL_MAX_IDLE : poolMaxIdle;
-      poolIdleTimeout = poolIdleTimeout == null ? DEFAULT_POOL_IDLE_TIMEOUT : poolIdleTimeout;
-      maxRequestLine = maxRequestLine == null ? DEFAULT_MAX_REQUEST_LINE : maxRequestLine;
-      maxHeaderSize = maxHeaderSize == null ? DEFAULT_MAX_HEADER_SIZE : maxHeaderSize;
-      health = health == null ? HealthCheckSettings.builder().type(HealthCheckSettings.Type.TCP).build() : health;
-      slowStart = slowStart == null ? Duration.ZERO : slowStart;
-      drainTimeout = drainTimeout == null ? DEFAULT_DRAIN_TIMEOUT : drainTimeout;
-      shutdownTimeout = shutdownTimeout == null ? DEFAULT_SHUTDOWN_TIMEOUT : shutdownTimeout;
-      return new ProxyConfig(this);
+      Builder f = new Builder();
+      f.listen = listen == null ? Addresses.parse("listen", DEFAULT_LISTEN) : listen;
+      f.admin = admin;
+      f.backends = List.copyOf(backends);
+      f.hashKey = hashKey;
+      f.algorithm = algorithm != null ? algorithm : hashKey != null ? Algorithm.CONSISTENT_HASH : Algorithm.ROUND_ROBIN;
+      f.stickyCookie = stickyCookie;
+      Map<String, byte[]> keys = new LinkedHashMap<>();
+      stickyKeys.forEach((k, secret) -> keys.put(k, secret.clone()));
+      f.stickyKeys = Collections.unmodifiableMap(keys);
+      f.stickyMaxAge = or(stickyMaxAge, DEFAULT_STICKY_MAX_AGE);
+      f.connectTimeout = or(connectTimeout, DEFAULT_CONNECT_TIMEOUT);
+      f.responseTimeout = or(responseTimeout, DEFAULT_RESPONSE_TIMEOUT);
+      f.idleTimeout = or(idleTimeout, DEFAULT_IDLE_TIMEOUT);
+      f.headerTimeout = or(headerTimeout, DEFAULT_HEADER_TIMEOUT);
+      f.tunnelIdleTimeout = or(tunnelIdleTimeout, DEFAULT_TUNNEL_IDLE_TIMEOUT);
+      f.retries = or(retries, DEFAULT_RETRIES);
+      f.maxBodySize = or(maxBodySize, 0L);
+      f.trustedProxies = or(trustedProxies, List.of());
+      f.forwardedTrailers = or(forwardedTrailers, List.of());
+      f.stripRequestHeaders = or(stripRequestHeaders, List.of());
+      f.poolMaxIdle = or(poolMaxIdle, DEFAULT_POOL_MAX_IDLE);
+      f.poolIdleTimeout = or(poolIdleTimeout, DEFAULT_POOL_IDLE_TIMEOUT);
+      f.maxRequestLine = or(maxRequestLine, DEFAULT_MAX_REQUEST_LINE);
+      f.maxHeaderSize = or(maxHeaderSize, DEFAULT_MAX_HEADER_SIZE);
+      f.health = health == null ? HealthCheckSettings.builder().type(HealthCheckSettings.Type.TCP).build() : health;
+      f.slowStart = or(slowStart, Duration.ZERO);
+      f.drainTimeout = or(drainTimeout, DEFAULT_DRAIN_TIMEOUT);
+      f.shutdownTimeout = or(shutdownTimeout, DEFAULT_SHUTDOWN_TIMEOUT);
+      f.adminTokenFile = adminTokenFile;
+      ConfigRules.check(f.backends, f.algorithm, f.hashKey, f.listen, f.admin, headerTimeout, f.idleTimeout);
+      return new ProxyConfig(f);
+    }
+
+    private static <T> T or(T value, T otherwise) {
+      return value == null ? otherwise : value;
     }
   }
 }

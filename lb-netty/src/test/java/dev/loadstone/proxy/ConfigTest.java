@@ -37,6 +37,9 @@ class ConfigTest {
     assertThat(c.poolMaxIdle()).isEqualTo(64);
     assertThat(c.poolIdleTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(c.stickyCookie()).isNull();
+    assertThat(c.tunnelIdleTimeout()).isEqualTo(Duration.ofHours(1));
+    assertThat(c.forwardedTrailers()).isEmpty();
+    assertThat(c.stripRequestHeaders()).isEmpty();
   }
 
   @Test
@@ -64,6 +67,9 @@ class ConfigTest {
                     + "pool-idle-timeout: 10s\n"
                     + "max-request-line: 4096\n"
                     + "max-header-size: 32768\n"
+                    + "tunnel-idle-timeout: 5m\n"
+                    + "forward-trailers: [X-Checksum, server-timing]\n"
+                    + "strip-headers: X-Debug\n"
                     + "admin: 127.0.0.1:9090\n"));
     assertThat(c.backends()).hasSize(2);
     assertThat(c.backends().get(1).id()).isEqualTo("b2");
@@ -80,6 +86,107 @@ class ConfigTest {
     assertThat(c.poolMaxIdle()).isEqualTo(8);
     assertThat(c.maxHeaderSize()).isEqualTo(32768);
     assertThat(c.admin().getPort()).isEqualTo(9090);
+    assertThat(c.tunnelIdleTimeout()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(c.forwardedTrailers()).containsExactly("x-checksum", "server-timing");
+    assertThat(c.stripRequestHeaders()).as("a single value is a list of one").containsExactly("x-debug");
+  }
+
+  /** Loading {@code text} fails with {@code config file <path>: <message>}. */
+  private void assertFileError(String text, String message) throws Exception {
+    Path p = yaml(text);
+    assertThatThrownBy(() -> ProxyConfig.load(p)).isInstanceOf(ConfigException.class).hasMessage("config file " + p + ": " + message);
+  }
+
+  @Test
+  void aBadListElementIsNamedByKeyAndIndex() throws Exception {
+    assertFileError("backends: [127.0.0.1:9001]\ntrusted-proxies: [10.0.0.0/8, nope]\n",
+        "trusted-proxies[1]: 'nope' (expected: an IP network such as 10.0.0.0/8 or ::1/128)");
+  }
+
+  @Test
+  void countsMustBeWrittenAsIntegers() throws Exception {
+    for (String v : new String[] {"2.5", "'2'", "[2]"}) {
+      Path p = yaml("backends: [127.0.0.1:9001]\nretries: " + v + "\n");
+      assertThatThrownBy(() -> ProxyConfig.load(p)).as(v)
+          .hasMessageStartingWith("config file " + p + ": key 'retries' has the wrong type: ")
+          .hasMessageEndingWith(" (expected: an integer)");
+    }
+  }
+
+  @Test
+  void aMappingWhereAScalarBelongsIsAWrongType() throws Exception {
+    assertFileError("backends: [127.0.0.1:9001]\nconnect-timeout: {seconds: 2}\n",
+        "key 'connect-timeout' has the wrong type: a mapping (expected: a duration such as 500ms, 2s or 1m)");
+  }
+
+  @Test
+  void theTopLevelMustBeAMappingOfKeys() throws Exception {
+    assertFileError("- listen\n- backends\n", "the top level is a sequence (expected: a mapping of keys, see examples/proxy.yaml)");
+  }
+
+  @Test
+  void anEmptyFileAndAnEmptyValueMeanTheDefaults() throws Exception {
+    assertFileError("# nothing yet\n", "backends: none (expected: at least one --backend host:port)");
+    ProxyConfig c = ProxyConfig.load(yaml("backends: [127.0.0.1:9001]\nhash-key:\nretries:\n"));
+    assertThat(c.hashKey()).isNull();
+    assertThat(c.retries()).isEqualTo(2);
+  }
+
+  @Test
+  void everySettingKeepsTheLineAndColumnOfItsKey() throws Exception {
+    Path p = yaml("backends: [127.0.0.1:9001]\n\n  # indented comment\nretries: 1\n");
+    SettingValues v = ConfigFile.read(p);
+    assertThat(v.get(Settings.byKey("retries")).source()).isEqualTo(new SettingValues.Source(p, 4, 1));
+    assertThat(v.get(Settings.byKey("backends")).source().line()).isEqualTo(1);
+  }
+
+  @Test
+  void trailersThatFrameRouteOrForwardCanNeverBeForwarded() {
+    for (String name : new String[] {"Host", "Content-Length", "Transfer-Encoding", "X-Forwarded-For", "Forwarded",
+        "X-Real-IP", "Authorization", "Cookie", "Content-Type"}) {
+      assertThatThrownBy(() -> ProxyConfig.builder().forwardedTrailers(List.of(name))).as(name)
+          .hasMessageStartingWith("forward-trailers: '" + name.toLowerCase(java.util.Locale.ROOT) + "' (expected: a header allowed in trailers;");
+    }
+    assertThatThrownBy(() -> ProxyConfig.builder().forwardedTrailers(List.of("a b")))
+        .hasMessage("forward-trailers: 'a b' (expected: a header name such as X-Debug)");
+    assertThatThrownBy(() -> ProxyConfig.builder().forwardedTrailers(List.of("X-Sum", "x-sum")))
+        .hasMessage("forward-trailers: 'x-sum' (expected: each name once; it appears twice)");
+  }
+
+  @Test
+  void headersTheProxyNeedsCannotBeStripped() {
+    assertThatThrownBy(() -> ProxyConfig.builder().stripRequestHeaders(List.of("Host")))
+        .hasMessage("strip-headers: 'host' (expected: a header the proxy does not need; host, content-length and transfer-encoding stay)");
+    assertThat(ProxyConfig.builder().addBackend("127.0.0.1:9001").stripRequestHeaders(List.of("X-Debug", "X-Forwarded-Port"))
+        .build().stripRequestHeaders()).containsExactly("x-debug", "x-forwarded-port");
+  }
+
+  @Test
+  void aHeaderTimeoutNotBelowTheIdleTimeoutIsRefusedNamingBoth() throws Exception {
+    ProxyConfig.Builder b = ProxyConfig.builder().addBackend("127.0.0.1:9001").idleTimeout(Duration.ofSeconds(10))
+        .headerTimeout(Duration.ofSeconds(10));
+    assertThatThrownBy(b::build).hasMessage(
+        "header-timeout: 10s (expected: less than idle-timeout 10s, or a stalled request head never gets its 408)");
+    assertFileError("backends: [127.0.0.1:9001]\nheader-timeout: 90s\n",
+        "header-timeout: 90s (expected: less than idle-timeout 1m, or a stalled request head never gets its 408)");
+  }
+
+  @Test
+  void aDefaultHeaderTimeoutYieldsToAShortIdleTimeout() {
+    ProxyConfig c = ProxyConfig.builder().addBackend("127.0.0.1:9001").idleTimeout(Duration.ofSeconds(2)).build();
+    assertThat(c.idleTimeout()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(c.headerTimeout()).isEqualTo(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void theAdminCannotShareTheTrafficPort() {
+    assertThatThrownBy(() -> ProxyConfig.builder().addBackend("127.0.0.1:9001").listen("127.0.0.1:8080")
+        .admin(new java.net.InetSocketAddress("0.0.0.0", 8080)).build())
+        .hasMessage("admin: 0.0.0.0:8080 (expected: an address other than listen 127.0.0.1:8080; the admin API never shares the traffic port)");
+    assertThat(ProxyConfig.builder().addBackend("127.0.0.1:9001").listen("127.0.0.1:0")
+        .admin(new java.net.InetSocketAddress("127.0.0.1", 0)).build().admin().getPort()).isZero();
+    assertThat(ProxyConfig.builder().addBackend("127.0.0.1:9001").listen("127.0.0.1:8080")
+        .admin(new java.net.InetSocketAddress("127.0.0.2", 8080)).build()).isNotNull();
   }
 
   @Test
@@ -106,9 +213,7 @@ class ConfigTest {
 
   @Test
   void badDurationsNameTheKeyAndTheExpectedForm() throws Exception {
-    Path p = yaml("backends: [127.0.0.1:9001]\nconnect-timeout: 2\n");
-    assertThatThrownBy(() -> ProxyConfig.load(p))
-        .hasMessage("config file " + p + ": connect-timeout: '2' (expected: a duration such as 500ms, 2s or 1m)");
+    assertFileError("backends: [127.0.0.1:9001]\nconnect-timeout: 2\n", "connect-timeout: '2' (expected: a duration such as 500ms, 2s or 1m)");
   }
 
   @Test
@@ -161,7 +266,7 @@ class ConfigTest {
 
   @Test
   void cidrsMatchTheirNetworkOnly() throws Exception {
-    Cidr c = Cidr.parse("10.1.0.0/16");
+    Cidr c = Cidr.parse("trusted-proxy", "10.1.0.0/16");
     assertThat(c.contains(java.net.InetAddress.getByName("10.1.200.3"))).isTrue();
     assertThat(c.contains(java.net.InetAddress.getByName("10.2.0.1"))).isFalse();
     assertThat(c.contains(java.net.InetAddress.getByName("::1"))).isFalse();

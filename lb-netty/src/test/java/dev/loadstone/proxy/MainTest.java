@@ -82,12 +82,136 @@ class MainTest {
   void flagsOverrideTheConfigFile() throws Exception {
     Path p = dir.resolve("p.yaml");
     Files.writeString(p, "listen: 127.0.0.1:1\nbackends: [127.0.0.1:9001]\nretries: 5\n");
-    Main main = new Main(new PrintWriter(out, true), new PrintWriter(err, true), false);
-    new picocli.CommandLine(main).parseArgs("--config", p.toString(), "--retries", "0", "--listen", "127.0.0.1:0");
-    ProxyConfig c = main.settings().toConfig();
+    ProxyConfig c = config("--config", p.toString(), "--retries", "0", "--listen", "127.0.0.1:0");
     assertThat(c.retries()).isZero();
     assertThat(c.listen().getPort()).isZero();
     assertThat(c.backends()).hasSize(1);
+  }
+
+  private ProxyConfig config(String... args) {
+    Main main = new Main(new PrintWriter(out, true), new PrintWriter(err, true), false);
+    assertThat(main.parse(args)).as(err.toString()).isNull();
+    return main.settings().toConfig();
+  }
+
+  @Test
+  void repeatedFlagsReplaceTheFilesListsWhole() throws Exception {
+    Path p = dir.resolve("p.yaml");
+    Files.writeString(p, "backends: [127.0.0.1:9001, 127.0.0.1:9002]\ntrusted-proxies: [10.0.0.0/8]\n"
+        + "strip-headers: [X-A, X-B]\nforward-trailers: [X-Checksum]\n");
+    ProxyConfig c = config("--config", p.toString(), "--backend", "127.0.0.1:9003", "--trusted-proxy", "::1/128",
+        "--trusted-proxy", "192.168.0.0/16", "--strip-header", "X-C", "--forward-trailer", "Server-Timing");
+    assertThat(c.backends()).extracting(b -> b.address()).containsExactly("127.0.0.1:9003");
+    assertThat(c.trustedProxies()).containsExactly("::1/128", "192.168.0.0/16");
+    assertThat(c.stripRequestHeaders()).containsExactly("x-c");
+    assertThat(c.forwardedTrailers()).containsExactly("server-timing");
+    ProxyConfig fileOnly = config("--config", p.toString());
+    assertThat(fileOnly.stripRequestHeaders()).containsExactly("x-a", "x-b");
+    assertThat(fileOnly.forwardedTrailers()).containsExactly("x-checksum");
+  }
+
+  @Test
+  void aStickyKeyFileFlagReplacesTheFilesKeys() throws Exception {
+    String secret = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+    Path keys = dir.resolve("keys");
+    Files.writeString(keys, "old " + secret + "\nnew " + secret + "\n");
+    Path p = dir.resolve("p.yaml");
+    Files.writeString(p, "backends: [127.0.0.1:9001]\nsticky-cookie: S\nsticky-keys: [{id: inline, secret: '" + secret + "'}]\n");
+    assertThat(config("--config", p.toString()).stickyKeys()).containsOnlyKeys("inline");
+    assertThat(config("--config", p.toString(), "--sticky-key-file", keys.toString()).stickyKeys().keySet())
+        .as("in order: the last one signs").containsExactly("old", "new");
+  }
+
+  @Test
+  void everySettingWithAFlagIsReadFromItsFlag() {
+    ProxyConfig c = config("--backend", "127.0.0.1:9001", "--tunnel-idle-timeout", "10m", "--sticky-max-age", "2h",
+        "--idle-timeout", "90s", "--header-timeout", "5s", "--max-body-size", "64k", "--health-path", "/healthz",
+        "--health-interval", "3s", "--health-timeout", "2s", "--slow-start", "10s", "--pool-max-idle", "4");
+    assertThat(c.tunnelIdleTimeout()).isEqualTo(java.time.Duration.ofMinutes(10));
+    assertThat(c.stickyMaxAge()).isEqualTo(java.time.Duration.ofHours(2));
+    assertThat(c.idleTimeout()).isEqualTo(java.time.Duration.ofSeconds(90));
+    assertThat(c.headerTimeout()).isEqualTo(java.time.Duration.ofSeconds(5));
+    assertThat(c.maxBodySize()).isEqualTo(64 * 1024);
+    assertThat(c.health().path()).isEqualTo("/healthz");
+    assertThat(c.health().interval()).isEqualTo(java.time.Duration.ofSeconds(3));
+    assertThat(c.health().timeout()).isEqualTo(java.time.Duration.ofSeconds(2));
+    assertThat(c.slowStart()).isEqualTo(java.time.Duration.ofSeconds(10));
+    assertThat(c.poolMaxIdle()).isEqualTo(4);
+  }
+
+  @Test
+  void aFlagErrorNamesTheFlagsAndAFileErrorTheFile() throws Exception {
+    Path p = dir.resolve("p.yaml");
+    Files.writeString(p, "backends: [127.0.0.1:9001]\nconnect-timeout: 2s\n");
+    assertThat(run("--config", p.toString(), "--response-timeout", "soon")).isEqualTo(1);
+    assertOneLineError("flags: response-timeout: 'soon' (expected: a duration such as 500ms, 2s or 1m)");
+  }
+
+  @Test
+  void aNonIntegerCountFlagIsAUsageError() {
+    assertThat(run("--backend", "127.0.0.1:9001", "--retries", "2.5")).isEqualTo(2);
+    assertOneLineError("Invalid value for option '--retries': retries: '2.5' (expected: an integer) (see --help)");
+  }
+
+  @Test
+  void aContradictoryTimeoutIsOneLineNamingBothKeys() {
+    assertThat(run("--backend", "127.0.0.1:9001", "--header-timeout", "2m")).isEqualTo(1);
+    assertOneLineError("flags: header-timeout: 2m (expected: less than idle-timeout 1m, or a stalled request head never gets its 408)");
+  }
+
+  @Test
+  void aNonLoopbackAdminWithoutATokenRefusesToStart() {
+    assertThat(run("--listen", "127.0.0.1:0", "--admin", "0.0.0.0:0", "--backend", "127.0.0.1:9001")).isEqualTo(1);
+    assertOneLineError("admin 0.0.0.0:0: not a loopback address and no admin token"
+        + " (expected: --admin-token-file FILE or LOADSTONE_ADMIN_TOKEN, or a loopback address such as 127.0.0.1:0)");
+    assertThat(out.toString()).as("nothing claims it started").isEmpty();
+  }
+
+  @Test
+  void aNonLoopbackAdminWithATokenStarts() throws Exception {
+    Path token = dir.resolve("token");
+    Files.writeString(token, "0123456789abcdef-admin\n");
+    assertThat(run("--listen", "127.0.0.1:0", "--admin", "0.0.0.0:0", "--admin-token-file", token.toString(),
+        "--backend", "127.0.0.1:9001")).as(err.toString()).isZero();
+  }
+
+  /** picocli reports description format errors on System.err, not on the command's writer. */
+  private String help() {
+    java.io.PrintStream saved = System.err;
+    java.io.ByteArrayOutputStream stderr = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(stderr, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      assertThat(run("--help")).isZero();
+    } finally {
+      System.setErr(saved);
+    }
+    helpStderr = stderr.toString(java.nio.charset.StandardCharsets.UTF_8) + err;
+    return out.toString();
+  }
+
+  private String helpStderr;
+
+  @Test
+  void helpPrintsNoPicocliWarnings() {
+    assertThat(help()).doesNotContain("[picocli WARN]").contains("+-10% jitter");
+    assertThat(helpStderr).isEmpty();
+  }
+
+  @Test
+  void helpSaysTheLastStickyKeySigns() {
+    String help = help().replaceAll("\\s+", " ");
+    assertThat(help).contains("lines 'KEY_ID BASE64_SECRET'; the last one signs, all verify").doesNotContain("the first signs");
+  }
+
+  @Test
+  void helpListsEverySettingWithAFlagItsDefaultAndItsYamlKey() {
+    String help = help().replaceAll("\\s+", " ");
+    for (Setting<?> s : Settings.ALL) {
+      if (s.flag != null) {
+        assertThat(help).contains(s.option() + "=" + s.label).contains(s.defaultText);
+      }
+    }
+    assertThat(help).contains("--trusted-proxy=CIDR").contains("YAML: trusted-proxies").contains("--config=FILE");
   }
 
   @Test

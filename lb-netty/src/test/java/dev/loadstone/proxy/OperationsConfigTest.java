@@ -72,6 +72,22 @@ class OperationsConfigTest {
   }
 
   @Test
+  void aHealthTimeoutNotBelowTheIntervalIsRefusedNamingBoth() throws Exception {
+    assertThatThrownBy(() -> load("health-interval: 2s\nhealth-timeout: 2s\n"))
+        .hasMessageEndingWith(": health-timeout: 2s (expected: less than health-interval 2s)");
+    assertThatThrownBy(() -> load("health-timeout: 5s\n"))
+        .hasMessageEndingWith(": health-timeout: 5s (expected: less than health-interval 2s)");
+  }
+
+  @Test
+  void theDefaultHealthTimeoutYieldsToAShortInterval() throws Exception {
+    ProxyConfig c = load("health-interval: 100ms\n");
+    assertThat(c.health().interval()).isEqualTo(Duration.ofMillis(100));
+    assertThat(c.health().timeout()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(load("health-type: none\nhealth-timeout: 5s\n").health().type()).isEqualTo(HealthCheckSettings.Type.NONE);
+  }
+
+  @Test
   void slowStartRampsABackendThatComesUp() {
     AtomicLong now = new AtomicLong();
     ProxyConfig c = ProxyConfig.builder().addBackend("127.0.0.1:9001").slowStart(Duration.ofSeconds(30)).build();

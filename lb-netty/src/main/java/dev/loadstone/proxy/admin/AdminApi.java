@@ -27,7 +27,8 @@ import java.util.Set;
 /**
  * The admin API's routing and validation, independent of the transport. Every bad input gives a JSON
  * {@code {"error": "...", "field": "..."}} with 400 (bad value), 404 (unknown backend or path), 405, 409
- * (id or address already in the pool) or 401 (missing token), and leaves the pool unchanged.
+ * (id or address already in the pool), 401 (missing token), 403 (another origin or host) or 415 (not JSON),
+ * and leaves the pool unchanged. Who may call what is {@link AdminGuard}'s.
  */
 final class AdminApi {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -58,43 +59,49 @@ final class AdminApi {
     private static final long serialVersionUID = 1L;
     final HttpResponseStatus status;
     final String field;
-    final String allow; // the Allow header of a 405, else null
+    final String headerName; // a header the error response carries (Allow of a 405, WWW-Authenticate of a 401), or null
+    final String headerValue;
 
     BadInput(HttpResponseStatus status, String field, String message) {
-      this(status, field, message, null);
+      this(status, field, message, null, null);
     }
 
-    BadInput(HttpResponseStatus status, String field, String message, String allow) {
+    BadInput(HttpResponseStatus status, String field, String message, String headerName, String headerValue) {
       super(message, null, false, false);
       this.status = status;
       this.field = field;
-      this.allow = allow;
+      this.headerName = headerName;
+      this.headerValue = headerValue;
     }
   }
 
   private final PoolAdmin admin;
   private final ProxyMetrics metrics;
   private final HealthChecker checker; // may be null
-  private final AdminToken token; // may be null
+  private final AdminGuard guard;
 
-  AdminApi(PoolAdmin admin, ProxyMetrics metrics, HealthChecker checker, AdminToken token) {
+  AdminApi(PoolAdmin admin, ProxyMetrics metrics, HealthChecker checker, AdminGuard guard) {
     this.admin = admin;
     this.metrics = metrics;
     this.checker = checker;
-    this.token = token;
+    this.guard = guard;
   }
 
   boolean hasToken() {
-    return token != null;
+    return guard.hasToken();
   }
 
   Response handle(HttpMethod method, String uri, HttpHeaders headers, ByteBuf body) {
     try {
+      guard.request(headers);
+      if (!method.equals(HttpMethod.GET) && !method.equals(HttpMethod.HEAD)) {
+        guard.mutation(headers); // before routing: a refused call learns nothing about ids or paths
+      }
       return route(method, new QueryStringDecoder(uri).path(), headers, body);
     } catch (BadInput e) {
       Response r = error(e.status, e.field, e.getMessage());
-      if (e.allow != null) {
-        r.header(HttpHeaderNames.ALLOW.toString(), e.allow); // RFC 9110 section 15.5.6: a 405 lists the allowed methods
+      if (e.headerName != null) {
+        r.header(e.headerName, e.headerValue); // RFC 9110: a 405 lists the allowed methods, a 401 its challenge
       }
       return r;
     }
@@ -128,7 +135,6 @@ final class AdminApi {
         }
         return json(HttpResponseStatus.OK, arr);
       }
-      authorize(headers);
       return add(body);
     }
     String id = seg.get(2);
@@ -138,7 +144,7 @@ final class AdminApi {
       if (method.equals(HttpMethod.GET)) {
         return json(HttpResponseStatus.OK, backendJson(s));
       }
-      authorize(headers);
+      noBody(body);
       admin.remove(id);
       ObjectNode n = backendJson(require(id, s));
       n.put("removal", "when in-flight reaches 0, at most after " + admin.drainTimeout().toMillis() + " ms");
@@ -148,27 +154,26 @@ final class AdminApi {
     switch (action) {
       case "drain":
         allow(method, "POST");
-        authorize(headers);
+        noBody(body);
         require(id);
         admin.drain(id);
         return json(HttpResponseStatus.ACCEPTED, backendJson(require(id)));
       case "enable":
         allow(method, "POST");
-        authorize(headers);
+        noBody(body);
         require(id);
         notBeingRemoved(id);
         admin.enable(id);
         return json(HttpResponseStatus.OK, backendJson(require(id)));
       case "maintenance":
         allow(method, "POST");
-        authorize(headers);
+        noBody(body);
         require(id);
         notBeingRemoved(id);
         admin.maintenance(id);
         return json(HttpResponseStatus.OK, backendJson(require(id)));
       case "weight":
         allow(method, "PUT");
-        authorize(headers);
         require(id);
         JsonNode doc = parseObject(body, Set.of("weight"));
         admin.setWeight(id, weight(doc.get("weight"), true));
@@ -255,10 +260,10 @@ final class AdminApi {
     return doc;
   }
 
-  private void authorize(HttpHeaders headers) {
-    if (token != null && !token.matches(headers.get(HttpHeaderNames.AUTHORIZATION))) {
-      throw new BadInput(HttpResponseStatus.UNAUTHORIZED, "Authorization",
-          "Authorization: missing or wrong bearer token (expected: 'Bearer <admin token>')");
+  /** A call without parameters takes an empty body or an empty JSON object. */
+  private static void noBody(ByteBuf body) {
+    if (body.isReadable() && !body.toString(StandardCharsets.UTF_8).isBlank()) {
+      parseObject(body, Set.of());
     }
   }
 
@@ -269,7 +274,8 @@ final class AdminApi {
       }
     }
     throw new BadInput(HttpResponseStatus.METHOD_NOT_ALLOWED, "method",
-        "method: " + method + " (expected: " + String.join(" or ", methods) + ")", String.join(", ", methods));
+        "method: " + method + " (expected: " + String.join(" or ", methods) + ")",
+        HttpHeaderNames.ALLOW.toString(), String.join(", ", methods));
   }
 
   private BackendState require(String id) {
@@ -328,10 +334,6 @@ final class AdminApi {
     ObjectNode n = JSON.createObjectNode();
     n.put("error", message);
     n.put("field", field);
-    Response r = json(status, n);
-    if (status.equals(HttpResponseStatus.UNAUTHORIZED)) {
-      r.header(HttpHeaderNames.WWW_AUTHENTICATE.toString(), "Bearer realm=\"loadstone-admin\"");
-    }
-    return r;
+    return json(status, n);
   }
 }

@@ -53,9 +53,26 @@ public final class AdminServer implements AutoCloseable {
   private AdminServer(Builder b) {
     this.address = b.address == null ? DEFAULT_ADDRESS : b.address;
     this.metrics = b.metrics;
-    this.api = new AdminApi(b.admin, b.metrics, b.healthChecker, b.token);
+    checkExposure(address, b.token);
+    this.api = new AdminApi(b.admin, b.metrics, b.healthChecker, new AdminGuard(isLoopback(address), b.token));
     this.ownsGroup = b.group == null;
     this.group = ownsGroup ? new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory()) : b.group;
+  }
+
+  /**
+   * Refuses an admin address other than loopback without a token: anyone who can reach it could drain or
+   * replace the backends. One line, naming the address and the ways out.
+   */
+  public static void checkExposure(InetSocketAddress address, AdminToken token) {
+    if (token == null && !isLoopback(address)) {
+      throw new IllegalStateException("admin " + hostPort(address) + ": not a loopback address and no admin token"
+          + " (expected: --admin-token-file FILE or " + AdminToken.ENV + ", or a loopback address such as 127.0.0.1:"
+          + address.getPort() + ")");
+    }
+  }
+
+  private static boolean isLoopback(InetSocketAddress a) {
+    return a.getAddress() != null && a.getAddress().isLoopbackAddress();
   }
 
   public static Builder builder(PoolAdmin admin, ProxyMetrics metrics) {
@@ -94,7 +111,8 @@ public final class AdminServer implements AutoCloseable {
     }
     sampler = channel.eventLoop().scheduleAtFixedRate(metrics::sample, 0, 1, TimeUnit.SECONDS);
     log.info("admin API, /metrics and status page on http://{}/{}", hostPort(localAddress()),
-        api.hasToken() ? " (mutating calls need the bearer token)" : "");
+        !isLoopback(address) ? " (every call needs the admin token)"
+            : api.hasToken() ? " (mutating calls need the admin token)" : "");
     return this;
   }
 
@@ -103,7 +121,7 @@ public final class AdminServer implements AutoCloseable {
   }
 
   private static String hostPort(InetSocketAddress a) {
-    String h = a.getAddress().getHostAddress();
+    String h = a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress();
     return (h.indexOf(':') >= 0 ? "[" + h + "]" : h) + ":" + a.getPort();
   }
 
@@ -167,7 +185,7 @@ public final class AdminServer implements AutoCloseable {
       }
     }
 
-    /** Where to listen (default 127.0.0.1:9090; port 0 picks a free port). */
+    /** Where to listen (default 127.0.0.1:9090; port 0 picks a free port); other than loopback needs a token. */
     public Builder address(InetSocketAddress a) {
       once(address, "address");
       address = Objects.requireNonNull(a, "address");
@@ -181,7 +199,7 @@ public final class AdminServer implements AutoCloseable {
       return this;
     }
 
-    /** Requires this bearer token on every mutating call. */
+    /** Requires this token on every mutating call (and on reads too when the address is not loopback). */
     public Builder token(AdminToken t) {
       once(token, "token");
       token = Objects.requireNonNull(t, "token");

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
 
 /**
  * The bearer token that mutating admin calls must present. Compared in constant time: both sides are hashed
@@ -46,13 +47,28 @@ public final class AdminToken {
     return v == null || v.isBlank() ? null : new AdminToken(v.strip());
   }
 
-  /** Whether an {@code Authorization} header value is {@code Bearer <this token>}. */
+  /**
+   * Whether an {@code Authorization} header value is {@code Bearer <this token>}, or HTTP Basic (RFC 7617) with
+   * this token as the password and any user name (how a browser sends it after the admin server's prompt).
+   */
   public boolean matches(String authorizationHeader) {
     String presented = "";
     if (authorizationHeader != null && authorizationHeader.regionMatches(true, 0, "Bearer ", 0, 7)) {
       presented = authorizationHeader.substring(7).strip();
+    } else if (authorizationHeader != null && authorizationHeader.regionMatches(true, 0, "Basic ", 0, 6)) {
+      presented = basicPassword(authorizationHeader.substring(6).strip());
     }
     return MessageDigest.isEqual(digest, sha256(presented));
+  }
+
+  private static String basicPassword(String credentials) {
+    try {
+      String userPass = new String(Base64.getDecoder().decode(credentials), StandardCharsets.UTF_8);
+      int colon = userPass.indexOf(':');
+      return colon < 0 ? "" : userPass.substring(colon + 1);
+    } catch (IllegalArgumentException e) {
+      return ""; // not base64: matches no token
+    }
   }
 
   private static byte[] sha256(String s) {

@@ -31,6 +31,7 @@ public final class PoolAdmin {
   private final Duration drainTimeout;
   private final ScheduledExecutorService timer;
   private final Map<String, CompletableFuture<Void>> removals = new LinkedHashMap<>(); // guarded by this
+  private final Map<String, AdminState> stateBeforeRemoval = new LinkedHashMap<>(); // guarded by this
 
   /**
    * @param timer runs the drain-timeout removals (e.g. an event loop); never blocked by this class
@@ -100,8 +101,12 @@ public final class PoolAdmin {
     if (pending != null && !pending.isDone()) {
       return pending;
     }
+    BackendState before = pool.snapshot().get(id);
     CompletableFuture<Void> f = pool.removeWhenIdle(id, drainTimeout);
     removals.put(id, f);
+    if (before != null) {
+      stateBeforeRemoval.put(id, before.adminState());
+    }
     if (!f.isDone()) {
       log.info("{} draining before removal (at most {})", id, drainTimeout);
       timer.schedule(() -> {
@@ -120,10 +125,27 @@ public final class PoolAdmin {
         log.info("{} stays: {}", id, e.getMessage()); // enable or maintenance cancelled the removal
       }
       synchronized (PoolAdmin.this) {
-        removals.remove(id, f);
+        if (removals.remove(id, f)) {
+          stateBeforeRemoval.remove(id);
+        }
       }
     });
     return f;
+  }
+
+  /** Cancels a pending removal and restores the admin state the backend had before it; false if it is gone. */
+  private boolean keep(String id) {
+    AdminState before = stateBeforeRemoval.getOrDefault(id, AdminState.ACTIVE);
+    try {
+      pool.setAdminState(id, before == AdminState.MAINTENANCE ? AdminState.MAINTENANCE : AdminState.ACTIVE); // cancels
+    } catch (IllegalArgumentException gone) {
+      return false;
+    }
+    if (before == AdminState.DRAINING) {
+      pool.drain(id, drainTimeout); // an operator had drained it before the removal
+    }
+    log.info("{} is listed again: removal cancelled, {}", id, before);
+    return true;
   }
 
   /** What {@link #apply} changed. */
@@ -131,20 +153,24 @@ public final class PoolAdmin {
     public final List<String> added = new ArrayList<>();
     public final List<String> removed = new ArrayList<>();
     public final List<String> reweighted = new ArrayList<>();
+    /** Backends that were draining towards removal and are listed again: the removal was cancelled. */
+    public final List<String> kept = new ArrayList<>();
 
     public boolean isEmpty() {
-      return added.isEmpty() && removed.isEmpty() && reweighted.isEmpty();
+      return added.isEmpty() && removed.isEmpty() && reweighted.isEmpty() && kept.isEmpty();
     }
 
     @Override
     public String toString() {
-      return "added " + added + ", removing " + removed + ", reweighted " + reweighted;
+      return "added " + added + ", removing " + removed + ", reweighted " + reweighted + ", removal cancelled " + kept;
     }
   }
 
   /**
    * Makes the pool's membership match {@code desired}: new ids are added DOWN (until checked), missing ones
-   * drained and removed, changed weights updated; everything else keeps its state. Validates first and
+   * drained and removed, changed weights updated; a listed backend that is still draining towards removal
+   * (a reload dropped it, or DELETE) stays, its removal cancelled and its admin state as it was before the
+   * removal (ACTIVE, MAINTENANCE, or DRAINING again); everything else keeps its state. Validates first and
    * changes nothing when a backend keeps its id but changes its address (that needs a new id), or when an
    * id repeats.
    */
@@ -183,7 +209,17 @@ public final class PoolAdmin {
       if (s == null) {
         pool.add(b, Health.DOWN);
         diff.added.add(b.id());
-      } else if (s.weight() != b.weight()) {
+        continue;
+      }
+      if (isBeingRemoved(b.id())) {
+        if (!keep(b.id())) { // its last exchange ended just now and took it out of the pool
+          pool.add(b, Health.DOWN);
+          diff.added.add(b.id());
+          continue;
+        }
+        diff.kept.add(b.id());
+      }
+      if (s.weight() != b.weight()) {
         pool.setWeight(b.id(), b.weight());
         diff.reweighted.add(b.id());
       }

@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * over the proxy's pool before the proxy starts (the proxy takes {@link #listener()}), then {@link #start()}.
  */
 public final class ProxyOperations implements AutoCloseable {
-  private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+  private final EventLoopGroup group;
   private final BackendPool pool;
   private final ProxyMetrics metrics;
   private final HealthChecker checker;
@@ -31,6 +31,8 @@ public final class ProxyOperations implements AutoCloseable {
   private ProxyOperations(BackendPool pool, HealthCheckSettings health, Duration drainTimeout,
       InetSocketAddress adminAddress, AdminToken token) {
     this.pool = Objects.requireNonNull(pool, "pool");
+    AdminServer.checkExposure(adminAddress == null ? AdminServer.DEFAULT_ADDRESS : adminAddress, token); // before any thread starts
+    this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     this.metrics = ProxyMetrics.create(pool);
     this.checker = HealthChecker.builder(pool, group).settings(health).observer(metrics).build();
     this.admin = new PoolAdmin(pool, drainTimeout, group.next());
@@ -45,7 +47,8 @@ public final class ProxyOperations implements AutoCloseable {
 
   /**
    * @param adminAddress where the admin server listens (null: 127.0.0.1:9090)
-   * @param token the bearer token for mutating admin calls, or null for none
+   * @param token the admin token (mutating calls need it; every call when the address is not loopback), or null
+   *     for none, which only a loopback address allows
    */
   public static ProxyOperations create(BackendPool pool, HealthCheckSettings health, Duration drainTimeout,
       InetSocketAddress adminAddress, AdminToken token) {

@@ -65,6 +65,10 @@ class AdminServerIT {
   }
 
   private void start(AdminToken token, Duration drainTimeout) throws Exception {
+    start(token, drainTimeout, new InetSocketAddress("127.0.0.1", 0));
+  }
+
+  private void start(AdminToken token, Duration drainTimeout, InetSocketAddress address) throws Exception {
     o1 = new Origin();
     o2 = new Origin();
     closeables.add(o1);
@@ -80,7 +84,7 @@ class AdminServerIT {
     checker.start();
     PoolAdmin admin = new PoolAdmin(pool, drainTimeout, group.next());
     AdminServer.Builder b = AdminServer.builder(admin, metrics)
-        .address(new InetSocketAddress("127.0.0.1", 0))
+        .address(address)
         .healthChecker(checker)
         .group(group);
     if (token != null) {
@@ -95,16 +99,25 @@ class AdminServerIT {
   }
 
   private HttpResponse<String> send(String method, String path, String body, String token) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.localAddress().getPort() + path))
-        .timeout(Duration.ofSeconds(5))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    if (body != null) {
-      b.header("Content-Type", "application/json");
+    HttpRequest.Builder b = request(method, path, body);
+    if (!method.equals("GET")) {
+      b.header("Content-Type", "application/json"); // every mutating call, with or without a body
     }
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
     }
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpRequest.Builder request(String method, String path, String body) {
+    return HttpRequest.newBuilder(URI.create(origin() + path))
+        .timeout(Duration.ofSeconds(5))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+  }
+
+  /** The admin server's own origin, as its status page (loaded from it) has it. */
+  private String origin() {
+    return "http://127.0.0.1:" + server.localAddress().getPort();
   }
 
   private HttpResponse<String> send(String method, String path, String body) throws Exception {
@@ -345,5 +358,142 @@ class AdminServerIT {
     assertThat(r.body()).contains("<meta http-equiv=\"refresh\" content=\"2\">", ">b1<", ">b2<", "&lt;script&gt;",
         "2 of 3 backends available");
     assertThat(r.body()).doesNotContain("<script>", "src=", "href=");
+  }
+
+  @Test
+  void aCrossSiteTextPlainPostChangesNothing() throws Exception {
+    start();
+    String before = poolState();
+    // What any web page can make a browser send without a CORS preflight: fetch(..., {mode: "no-cors", method:
+    // "POST", body}) or an HTML form. Chromium and Firefox add Origin and the Sec-Fetch-* headers.
+    for (String path : new String[] {"/api/backends/b1/drain", "/api/backends/b2/maintenance"}) {
+      HttpResponse<String> r = http.send(request("POST", path, "{}")
+          .header("Content-Type", "text/plain;charset=UTF-8")
+          .header("Origin", "https://evil.example")
+          .header("Sec-Fetch-Site", "cross-site")
+          .header("Sec-Fetch-Mode", "no-cors")
+          .header("Sec-Fetch-Dest", "empty")
+          .build(), HttpResponse.BodyHandlers.ofString());
+      assertError(r, 403, "Origin", "Origin: 'https://evil.example' (expected: this admin server's own origin");
+    }
+    HttpResponse<String> add = http.send(request("POST", "/api/backends", "{\"address\": \"127.0.0.1:6666\", \"id\": \"evil\"}")
+        .header("Content-Type", "text/plain;charset=UTF-8").header("Origin", "https://evil.example")
+        .header("Sec-Fetch-Site", "cross-site").build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(add.statusCode()).isEqualTo(403);
+    assertThat(poolState()).isEqualTo(before);
+  }
+
+  @Test
+  void aSimpleRequestWithoutJsonIsRefusedEvenWithoutOriginHeaders() throws Exception {
+    start();
+    String before = poolState();
+    for (String type : new String[] {"text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"}) {
+      HttpResponse<String> r = http.send(request("POST", "/api/backends/b1/drain", "a=b").header("Content-Type", type).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertError(r, 415, "Content-Type", "Content-Type: '" + type + "' (expected: application/json, also for calls without a body)");
+      assertThat(r.headers().firstValue("accept")).hasValue("application/json");
+    }
+    HttpResponse<String> none = http.send(request("DELETE", "/api/backends/b1", null).build(), HttpResponse.BodyHandlers.ofString());
+    assertError(none, 415, "Content-Type", "Content-Type: missing (expected: application/json");
+    assertThat(poolState()).isEqualTo(before);
+  }
+
+  @Test
+  void theStatusPagesOwnCallsAreAccepted() throws Exception {
+    start();
+    // A same-origin fetch() from the status page at http://127.0.0.1:PORT/, as Chromium sends it.
+    HttpResponse<String> r = http.send(request("POST", "/api/backends/b1/drain", null)
+        .header("Content-Type", "application/json")
+        .header("Origin", origin())
+        .header("Referer", origin() + "/")
+        .header("Sec-Fetch-Site", "same-origin")
+        .header("Sec-Fetch-Mode", "cors")
+        .header("Sec-Fetch-Dest", "empty")
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+    assertThat(pool.snapshot().get("b1").adminState()).isEqualTo(AdminState.DRAINING);
+    // The same page opened as http://localhost:PORT/.
+    String local = "http://localhost:" + server.localAddress().getPort();
+    HttpResponse<String> enable = http.send(HttpRequest.newBuilder(URI.create(local + "/api/backends/b1/enable"))
+        .POST(HttpRequest.BodyPublishers.ofString("{}")).header("Content-Type", "application/json; charset=utf-8")
+        .header("Origin", local).header("Sec-Fetch-Site", "same-origin").build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(enable.statusCode()).as(enable.body()).isEqualTo(200);
+    assertThat(pool.snapshot().get("b1").adminState()).isEqualTo(AdminState.ACTIVE);
+  }
+
+  @Test
+  void anotherPortOnTheSameHostIsAnotherOriginAndIsRefused() throws Exception {
+    start();
+    String before = poolState();
+    HttpResponse<String> r = http.send(request("POST", "/api/backends/b1/drain", null)
+        .header("Content-Type", "application/json").header("Origin", "http://127.0.0.1:8080").build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertError(r, 403, "Origin", "Origin: 'http://127.0.0.1:8080'");
+    HttpResponse<String> site = http.send(request("POST", "/api/backends/b1/drain", null)
+        .header("Content-Type", "application/json").header("Sec-Fetch-Site", "same-site").build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertError(site, 403, "Sec-Fetch-Site", "Sec-Fetch-Site: same-site (expected: same-origin or none");
+    HttpResponse<String> opaque = http.send(request("POST", "/api/backends/b1/drain", null)
+        .header("Content-Type", "application/json").header("Origin", "null").build(), HttpResponse.BodyHandlers.ofString());
+    assertError(opaque, 403, "Origin", "Origin: 'null'");
+    assertThat(poolState()).isEqualTo(before);
+  }
+
+  @Test
+  void aDnsRebindingHostIsRefusedEvenForReads() throws Exception {
+    start();
+    String before = poolState();
+    int port = server.localAddress().getPort();
+    try (dev.loadstone.proxy.RawClient c = new dev.loadstone.proxy.RawClient(server.localAddress())) {
+      dev.loadstone.proxy.RawClient.Response r = c.send("GET /api/backends HTTP/1.1\r\nHost: evil.test:" + port + "\r\n\r\n").read();
+      assertThat(r.status()).isEqualTo(403);
+      assertThat(JSON.readTree(r.body()).get("field").asText()).isEqualTo("Host");
+      // The rebound page is same-origin with itself: Origin matches Host, and it may send JSON.
+      r = c.send("POST /api/backends/b1/drain HTTP/1.1\r\nHost: evil.test:" + port + "\r\nOrigin: http://evil.test:" + port
+          + "\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}").read();
+      assertThat(r.status()).isEqualTo(403);
+      for (String host : new String[] {"127.0.0.1:" + port, "localhost:" + port, "[::1]:" + port, "127.0.0.2", "app.localhost"}) {
+        assertThat(c.send("GET /api/backends HTTP/1.1\r\nHost: " + host + "\r\n\r\n").read().status()).as(host).isEqualTo(200);
+      }
+    }
+    assertThat(poolState()).isEqualTo(before);
+  }
+
+  @Test
+  void aNonLoopbackAdminWithoutATokenRefusesToBuild() {
+    PoolAdmin admin = new PoolAdmin(pool, Duration.ofSeconds(1), group.next());
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> AdminServer.builder(admin, ProxyMetrics.create(pool))
+            .address(new InetSocketAddress("0.0.0.0", 0)).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("admin 0.0.0.0:0: not a loopback address and no admin token"
+            + " (expected: --admin-token-file FILE or LOADSTONE_ADMIN_TOKEN, or a loopback address such as 127.0.0.1:0)");
+  }
+
+  @Test
+  void onANonLoopbackAddressReadsNeedTheTokenTooAsBearerOrBasic() throws Exception {
+    start(AdminToken.of(TOKEN), Duration.ofSeconds(30), new InetSocketAddress("0.0.0.0", 0));
+    for (String path : new String[] {"/", "/metrics", "/api/backends", "/api/backends/b1"}) {
+      HttpResponse<String> r = send("GET", path, null);
+      assertError(r, 401, "Authorization", "Authorization: missing or wrong admin token");
+      assertThat(r.headers().firstValue("www-authenticate")).hasValue("Basic realm=\"loadstone-admin\", charset=\"UTF-8\"");
+    }
+    assertThat(send("GET", "/api/backends", null, TOKEN).statusCode()).isEqualTo(200);
+    String basic = "Basic " + java.util.Base64.getEncoder().encodeToString(("admin:" + TOKEN).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(http.send(request("GET", "/", null).header("Authorization", basic).build(), HttpResponse.BodyHandlers.ofString())
+        .statusCode()).as("a browser after the Basic prompt").isEqualTo(200);
+    HttpResponse<String> drain = http.send(request("POST", "/api/backends/b1/drain", null).header("Authorization", basic)
+        .header("Content-Type", "application/json").header("Origin", origin()).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(drain.statusCode()).as(drain.body()).isEqualTo(202);
+  }
+
+  @Test
+  void callsWithoutParametersTakeAnEmptyBodyOrAnEmptyObjectOnly() throws Exception {
+    start();
+    assertThat(send("POST", "/api/backends/b1/drain", "{}").statusCode()).isEqualTo(202);
+    assertThat(send("POST", "/api/backends/b1/enable", "").statusCode()).isEqualTo(200);
+    String before = poolState();
+    assertError(send("POST", "/api/backends/b1/maintenance", "{\"now\": true}"), 400, "now", "now: unknown field");
+    assertError(send("DELETE", "/api/backends/b1", "[]"), 400, "body", "body: array (expected: a JSON object)");
+    assertThat(poolState()).isEqualTo(before);
   }
 }

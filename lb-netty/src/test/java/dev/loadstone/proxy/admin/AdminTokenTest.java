@@ -33,6 +33,18 @@ class AdminTokenTest {
   }
 
   @Test
+  void httpBasicMatchesWithTheTokenAsPasswordAndAnyUser() {
+    AdminToken t = AdminToken.of("0123456789abcdef-token");
+    java.util.function.Function<String, String> basic = userPass ->
+        "Basic " + java.util.Base64.getEncoder().encodeToString(userPass.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(t.matches(basic.apply("admin:0123456789abcdef-token"))).isTrue();
+    assertThat(t.matches(basic.apply(":0123456789abcdef-token"))).isTrue();
+    assertThat(t.matches(basic.apply("0123456789abcdef-token"))).as("as the user, not the password").isFalse();
+    assertThat(t.matches(basic.apply("admin:0123456789abcdef-toke"))).isFalse();
+    assertThat(t.matches("Basic !!!")).as("not base64").isFalse();
+  }
+
+  @Test
   void weakOrMissingTokensAreRejectedNamingWhatWasExpected() {
     assertThatThrownBy(() -> AdminToken.of("short"))
         .hasMessage("admin token: 5 characters (expected: at least 16 printable ASCII characters without spaces)");

@@ -104,6 +104,41 @@ class PoolAdminTest {
   }
 
   @Test
+  void aReloadThatListsABackendDrainingForRemovalAgainCancelsTheRemoval() {
+    pool.add(Backend.of("b1", "127.0.0.1:9001", 1), Health.UP);
+    pool.add(Backend.of("b2", "127.0.0.1:9002", 1), Health.UP);
+    Lease lease = pool.acquire(PickRequest.EMPTY.excluding("b2"));
+    assertThat(admin.apply(List.of(Backend.of("b2", "127.0.0.1:9002", 1))).removed).containsExactly("b1");
+    assertThat(admin.isBeingRemoved("b1")).as("busy, so draining").isTrue();
+
+    PoolAdmin.Diff d = admin.apply(List.of(Backend.of("b1", "127.0.0.1:9001", 1), Backend.of("b2", "127.0.0.1:9002", 1)));
+
+    assertThat(d.kept).containsExactly("b1");
+    assertThat(d.added).isEmpty();
+    assertThat(admin.isBeingRemoved("b1")).isFalse();
+    assertThat(pool.snapshot().get("b1").adminState()).isEqualTo(AdminState.ACTIVE);
+    lease.release(); // the exchange that kept it in the pool ends: it must stay
+    assertThat(pool.snapshot().get("b1")).isNotNull();
+    assertThat(pool.snapshot().available()).extracting(s -> s.id()).containsExactly("b1", "b2");
+    assertThat(d.toString()).isEqualTo("added [], removing [], reweighted [], removal cancelled [b1]");
+  }
+
+  @Test
+  void aCancelledRemovalRestoresTheAdminStateBeforeIt() {
+    pool.add(Backend.of("b1", "127.0.0.1:9001", 1), Health.UP);
+    pool.add(Backend.of("b2", "127.0.0.1:9002", 1), Health.UP);
+    pool.setAdminState("b1", AdminState.MAINTENANCE);
+    Lease lease = pool.acquire(PickRequest.EMPTY.excluding("b1"));
+    admin.remove("b2");
+    admin.apply(List.of(Backend.of("b1", "127.0.0.1:9001", 1), Backend.of("b2", "127.0.0.1:9002", 3)));
+    assertThat(pool.snapshot().get("b2").adminState()).isEqualTo(AdminState.ACTIVE);
+    assertThat(pool.snapshot().get("b2").weight()).as("and the reload's weight applies").isEqualTo(3);
+    assertThat(pool.snapshot().get("b1").adminState()).isEqualTo(AdminState.MAINTENANCE);
+    lease.release();
+    assertThat(pool.snapshot().get("b2")).isNotNull();
+  }
+
+  @Test
   void addedBackendsJoinDown() {
     Backend b = admin.add("b9", "127.0.0.1:9009", 4);
     assertThat(b.weight()).isEqualTo(4);

@@ -1,0 +1,96 @@
+package dev.loadstone.proxy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The settings as given, before conversion: for each setting the YAML value (with the file and the line and
+ * column of its key) or the flag's arguments. {@link #withFlags} lays flags over a file; {@link #toConfig}
+ * converts every value through the settings table and builds the validated {@link ProxyConfig}. Errors name
+ * where the offending value came from ({@code config file proxy.yaml: ...} or {@code flags: ...}).
+ */
+final class SettingValues {
+  /** Where a value was written: a file (and the line and column of its key) or the command line. */
+  record Source(Path file, int line, int column) {
+    static final Source FLAGS = new Source(null, 0, 0);
+
+    @Override
+    public String toString() {
+      return file == null ? "flags" : "config file " + file;
+    }
+  }
+
+  /** One setting's value: a YAML node, or the flag's arguments in order. */
+  record Value(Source source, JsonNode yaml, List<String> args) {}
+
+  private final Path file; // null: no config file
+  private final Map<Setting<?>, Value> values;
+
+  private SettingValues(Path file, Map<Setting<?>, Value> values) {
+    this.file = file;
+    this.values = values;
+  }
+
+  static SettingValues none() {
+    return new SettingValues(null, new LinkedHashMap<>());
+  }
+
+  /** The values of a config file (see {@link ConfigFile#read}). */
+  static SettingValues ofFile(Path file, Map<Setting<?>, Value> values) {
+    return new SettingValues(file, new LinkedHashMap<>(values));
+  }
+
+  /** Sets a flag's arguments. */
+  SettingValues putFlag(Setting<?> s, List<String> args) {
+    values.put(s, new Value(Source.FLAGS, null, List.copyOf(args)));
+    return this;
+  }
+
+  /** These values with {@code flags} on top: a flag replaces the file's value (a whole list, not element by element). */
+  SettingValues withFlags(SettingValues flags) {
+    Map<Setting<?>, Value> merged = new LinkedHashMap<>(values);
+    flags.values.forEach((s, v) -> {
+      merged.put(s, v);
+      s.flagReplaces.forEach(k -> merged.remove(Settings.byKey(k)));
+    });
+    return new SettingValues(file, merged);
+  }
+
+  /** The value given for this setting, or null. */
+  Value get(Setting<?> s) {
+    return values.get(s);
+  }
+
+  /** Converts and validates everything; throws a {@link ConfigException} naming the source, the key and the value. */
+  ProxyConfig toConfig() {
+    Settings.Draft draft = new Settings.Draft();
+    for (Setting<?> s : Settings.ALL) {
+      Value v = values.get(s);
+      if (v == null) {
+        continue;
+      }
+      try {
+        if (v.yaml() != null) {
+          s.applyYaml(draft, v.yaml());
+        } else {
+          s.applyFlags(draft, v.args());
+        }
+      } catch (ConfigException e) {
+        throw e; // already names its file (sticky-key-file)
+      } catch (IllegalArgumentException | IllegalStateException e) {
+        throw new ConfigException(v.source() + ": " + e.getMessage(), e);
+      }
+    }
+    try {
+      return draft.build();
+    } catch (ConfigException e) {
+      throw e;
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      // A rule over several settings: name the file when there is one, as that is where most settings live.
+      throw new ConfigException((file == null ? Source.FLAGS : new Source(file, 0, 0)) + ": " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,164 @@
+package dev.loadstone.proxy;
+
+import static dev.loadstone.proxy.ValueTypes.ADDRESS;
+import static dev.loadstone.proxy.ValueTypes.ALGORITHM;
+import static dev.loadstone.proxy.ValueTypes.BACKENDS;
+import static dev.loadstone.proxy.ValueTypes.CIDR;
+import static dev.loadstone.proxy.ValueTypes.DURATION;
+import static dev.loadstone.proxy.ValueTypes.HEADER_NAME;
+import static dev.loadstone.proxy.ValueTypes.INT;
+import static dev.loadstone.proxy.ValueTypes.PATH;
+import static dev.loadstone.proxy.ValueTypes.SIZE;
+import static dev.loadstone.proxy.ValueTypes.STICKY_KEYS;
+import static dev.loadstone.proxy.ValueTypes.STRING;
+import static dev.loadstone.proxy.ValueTypes.list;
+
+import dev.loadstone.health.HealthCheckSettings;
+import dev.loadstone.proxy.admin.AdminServer;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+
+/**
+ * Every setting of the standalone proxy, once: the YAML key, the flag, the converter, the default and the
+ * help. {@link Flags} builds the picocli options from this table, {@link ConfigFile} reads the YAML keys
+ * from it, and {@code SettingsDocTest} checks that the README and examples/proxy.yaml name each one. Adding
+ * a setting means one line here plus its {@link ProxyConfig.Builder} method.
+ */
+final class Settings {
+  private Settings() {}
+
+  /** Where the settings' values go while they are read: the config builder and the parts of the health settings. */
+  static final class Draft {
+    final ProxyConfig.Builder config = ProxyConfig.builder();
+    final HealthFlags health = new HealthFlags();
+
+    ProxyConfig build() {
+      config.health(health.build());
+      return config.build();
+    }
+  }
+
+  private static final HealthCheckSettings HEALTH = HealthCheckSettings.builder().build(); // the documented defaults
+
+  static final List<Setting<?>> ALL = List.of(
+      s("listen", "HOST:PORT", ADDRESS, ProxyConfig.DEFAULT_LISTEN, "Address to accept clients on (port 0 = any free port).",
+          (d, v) -> d.config.listen(v)),
+      s("backends", "backend", "HOST:PORT[,weight=N][,id=NAME]", BACKENDS, "required",
+          "A backend; weight 1..1000 (default 1), id defaults to the address. Repeatable; flags replace the file's list.",
+          (d, v) -> v.forEach(d.config::addBackend)),
+      s("algorithm", "NAME", ALGORITHM, "round-robin",
+          "round-robin, weighted-round-robin, least-connections, power-of-two, random or consistent-hash"
+              + " (the default when hash-key is set).",
+          (d, v) -> d.config.algorithm(v)),
+      s("hash-key", "SPEC", STRING, "none", "Key for consistent-hash: header:NAME, cookie:NAME, client-ip or path.",
+          (d, v) -> d.config.hashKey(v)),
+      s("sticky-cookie", "NAME", STRING, "off", "Turn sticky sessions on with this cookie name.",
+          (d, v) -> d.config.stickyCookie(v)),
+      new Setting<>("sticky-keys", null, null, STICKY_KEYS, "none",
+          "Cookie signing keys, a sequence of {id, secret} (base64, at least 32 bytes); the last signs, all verify."
+              + " YAML only: a secret on a command line is visible to every local user.",
+          List.of(), (d, v) -> v.forEach(d.config::addStickyKey)),
+      new Setting<>("sticky-key-file", "sticky-key-file", "FILE", PATH, "none",
+          "Cookie signing keys, lines 'KEY_ID BASE64_SECRET'; the last one signs, all verify."
+              + " As a flag it replaces the file's sticky-keys.",
+          List.of("sticky-keys"), (d, v) -> ConfigFile.readKeyFile(v).forEach(d.config::addStickyKey)),
+      s("sticky-max-age", "DURATION", DURATION, format(ProxyConfig.DEFAULT_STICKY_MAX_AGE),
+          "How long a sticky cookie is honoured; also its Max-Age.", (d, v) -> d.config.stickyMaxAge(v)),
+      s("admin", "HOST:PORT", ADDRESS, AdminServer.DEFAULT_ADDRESS.getHostString() + ":" + AdminServer.DEFAULT_ADDRESS.getPort(),
+          "Admin API, /metrics and status page address; any other than loopback needs an admin token.",
+          (d, v) -> d.config.admin(v)),
+      s("admin-token-file", "FILE", PATH, "none",
+          "File with the admin token, needed by mutating calls and on a non-loopback admin by every call"
+              + " (else env LOADSTONE_ADMIN_TOKEN, else none).",
+          (d, v) -> d.config.adminTokenFile(v)),
+      s("health-type", "TYPE", STRING, "http with health-path, else tcp", "Active health checks: http, tcp or none.",
+          (d, v) -> d.health.type = v),
+      s("health-path", "PATH", STRING, "/", "HTTP health-check path, e.g. /healthz (passes on 200-399).",
+          (d, v) -> d.health.path = v),
+      s("health-interval", "DURATION", DURATION, format(HEALTH.interval()), "Time between checks, +-10% jitter.", (d, v) -> d.health.interval = v),
+      s("health-timeout", "DURATION", DURATION, format(HEALTH.timeout()), "Check timeout over connect and response; below health-interval.",
+          (d, v) -> d.health.timeout = v),
+      s("health-rise", "N", INT, Integer.toString(HEALTH.rise()), "Passing checks that bring a backend UP.", (d, v) -> d.health.rise = v),
+      s("health-fall", "N", INT, Integer.toString(HEALTH.fall()), "Failing checks that take a backend DOWN.", (d, v) -> d.health.fall = v),
+      s("slow-start", "DURATION", DURATION, "0s", "Ramp a backend's weight up over this after it comes UP (0s = off).",
+          (d, v) -> d.config.slowStart(v)),
+      s("drain-timeout", "DURATION", DURATION, format(ProxyConfig.DEFAULT_DRAIN_TIMEOUT),
+          "Longest wait for in-flight exchanges of a removed backend.", (d, v) -> d.config.drainTimeout(v)),
+      s("shutdown-timeout", "DURATION", DURATION, format(ProxyConfig.DEFAULT_SHUTDOWN_TIMEOUT),
+          "Longest wait for in-flight exchanges on SIGTERM.", (d, v) -> d.config.shutdownTimeout(v)),
+      s("connect-timeout", "DURATION", DURATION, format(ProxyConfig.DEFAULT_CONNECT_TIMEOUT), "Backend TCP connect timeout.",
+          (d, v) -> d.config.connectTimeout(v)),
+      s("response-timeout", "DURATION", DURATION, format(ProxyConfig.DEFAULT_RESPONSE_TIMEOUT),
+          "Wait for backend response headers, per attempt, counted from the end of the request.",
+          (d, v) -> d.config.responseTimeout(v)),
+      s("idle-timeout", "DURATION", DURATION, format(ProxyConfig.DEFAULT_IDLE_TIMEOUT),
+          "Close a client connection with no exchange in flight and no traffic for this long.",
+          (d, v) -> d.config.idleTimeout(v)),
+      s("header-timeout", "DURATION", DURATION, format(ProxyConfig.DEFAULT_HEADER_TIMEOUT),
+          "A request head must be complete this long after its first byte, else 408; below idle-timeout.",
+          (d, v) -> d.config.headerTimeout(v)),
+      s("tunnel-idle-timeout", "DURATION", DURATION, format(ProxyConfig.DEFAULT_TUNNEL_IDLE_TIMEOUT),
+          "Close a WebSocket tunnel with no traffic either way for this long.", (d, v) -> d.config.tunnelIdleTimeout(v)),
+      s("retries", "N", INT, Integer.toString(ProxyConfig.DEFAULT_RETRIES), "Retries on another backend.",
+          (d, v) -> d.config.retries(v)),
+      s("max-body-size", "SIZE", SIZE, "0", "Largest request body, e.g. 10m (0 = unlimited), else 413.",
+          (d, v) -> d.config.maxBodySize(v)),
+      s("trusted-proxies", "trusted-proxy", "CIDR", list(CIDR), "none",
+          "Keep and extend forwarding headers from this network. Repeatable.", (d, v) -> d.config.trustedProxies(v)),
+      s("strip-headers", "strip-header", "NAME", list(HEADER_NAME), "none",
+          "Also remove this request header from untrusted clients (every X-Forwarded-*, X-Real-IP and Forwarded"
+              + " always are). Repeatable.",
+          (d, v) -> d.config.stripRequestHeaders(v)),
+      s("forward-trailers", "forward-trailer", "NAME", list(HEADER_NAME), "none",
+          "Pass this request trailer to backends; all others are dropped. Repeatable.",
+          (d, v) -> d.config.forwardedTrailers(v)),
+      s("pool-max-idle", "N", INT, Integer.toString(ProxyConfig.DEFAULT_POOL_MAX_IDLE),
+          "Idle backend connections kept per backend per event loop.", (d, v) -> d.config.poolMaxIdle(v)),
+      s("pool-idle-timeout", "DURATION", DURATION, format(ProxyConfig.DEFAULT_POOL_IDLE_TIMEOUT),
+          "Close idle backend connections after this long.", (d, v) -> d.config.poolIdleTimeout(v)),
+      s("max-request-line", "BYTES", INT, Integer.toString(ProxyConfig.DEFAULT_MAX_REQUEST_LINE),
+          "Longest request line, else 414.", (d, v) -> d.config.maxRequestLine(v)),
+      s("max-header-size", "BYTES", INT, Integer.toString(ProxyConfig.DEFAULT_MAX_HEADER_SIZE),
+          "Largest request header block, else 431.", (d, v) -> d.config.maxHeaderSize(v)));
+
+  private static final Map<String, Setting<?>> BY_KEY = new LinkedHashMap<>();
+
+  static {
+    for (Setting<?> s : ALL) {
+      if (BY_KEY.put(s.key, s) != null) {
+        throw new IllegalStateException("setting " + s.key + " is declared twice");
+      }
+    }
+    for (Setting<?> s : ALL) {
+      for (String k : s.flagReplaces) {
+        if (!BY_KEY.containsKey(k)) {
+          throw new IllegalStateException("setting " + s.key + " replaces an unknown key " + k);
+        }
+      }
+    }
+  }
+
+  /** The setting with this YAML key, or null. */
+  static Setting<?> byKey(String key) {
+    return BY_KEY.get(key);
+  }
+
+  /** A setting whose flag has the key's name. */
+  private static <T> Setting<T> s(String key, String label, ValueType<T> type, String dflt, String help,
+      BiConsumer<Draft, T> apply) {
+    return new Setting<>(key, key, label, type, dflt, help, List.of(), apply);
+  }
+
+  /** A setting whose (repeatable) flag is named differently from its YAML key ({@code backend} / {@code backends}). */
+  private static <T> Setting<T> s(String key, String flag, String label, ValueType<T> type, String dflt, String help,
+      BiConsumer<Draft, T> apply) {
+    return new Setting<>(key, flag, label, type, dflt, help, List.of(), apply);
+  }
+
+  private static String format(Duration d) {
+    return Durations.format(d);
+  }
+}
