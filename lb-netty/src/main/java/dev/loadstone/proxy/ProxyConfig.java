@@ -32,6 +32,7 @@ public final class ProxyConfig {
   public static final Duration DEFAULT_STICKY_MAX_AGE = Duration.ofDays(1);
   public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_TUNNEL_IDLE_TIMEOUT = Duration.ofHours(1);
 
   private final InetSocketAddress listen;
   private final InetSocketAddress admin;
@@ -57,6 +58,9 @@ public final class ProxyConfig {
   private final Duration drainTimeout;
   private final Duration shutdownTimeout;
   private final Path adminTokenFile;
+  private final Duration tunnelIdleTimeout;
+  private final List<String> forwardedTrailers;
+  private final List<String> stripRequestHeaders;
 
   private ProxyConfig(Builder b) {
     this.listen = b.listen;
@@ -85,6 +89,9 @@ public final class ProxyConfig {
     this.drainTimeout = b.drainTimeout;
     this.shutdownTimeout = b.shutdownTimeout;
     this.adminTokenFile = b.adminTokenFile;
+    this.tunnelIdleTimeout = b.tunnelIdleTimeout;
+    this.forwardedTrailers = List.copyOf(b.forwardedTrailers);
+    this.stripRequestHeaders = List.copyOf(b.stripRequestHeaders);
   }
 
   public static Builder builder() {
@@ -210,6 +217,21 @@ public final class ProxyConfig {
     return adminTokenFile;
   }
 
+  /** How long a WebSocket tunnel may carry nothing in either direction before it is closed (default 1 h). */
+  public Duration tunnelIdleTimeout() {
+    return tunnelIdleTimeout;
+  }
+
+  /** Trailer fields forwarded in either direction; all others are dropped (default: none). */
+  public List<String> forwardedTrailers() {
+    return forwardedTrailers;
+  }
+
+  /** Request headers removed from clients outside the trusted proxies, besides the forwarding headers (default: none). */
+  public List<String> stripRequestHeaders() {
+    return stripRequestHeaders;
+  }
+
   @Override
   public String toString() {
     return "ProxyConfig(listen=" + listen + ", backends=" + backends + ", algorithm=" + algorithm.flagName() + ")";
@@ -241,6 +263,9 @@ public final class ProxyConfig {
     private Duration drainTimeout;
     private Duration shutdownTimeout;
     private Path adminTokenFile;
+    private Duration tunnelIdleTimeout;
+    private List<String> forwardedTrailers;
+    private List<String> stripRequestHeaders;
 
     private Builder() {}
 
@@ -448,6 +473,30 @@ public final class ProxyConfig {
       return this;
     }
 
+    public Builder tunnelIdleTimeout(Duration d) {
+      once(tunnelIdleTimeout, "tunnel-idle-timeout");
+      tunnelIdleTimeout = positive("tunnel-idle-timeout", d);
+      return this;
+    }
+
+    public Builder forwardedTrailers(List<String> names) {
+      once(forwardedTrailers, "forward-trailers");
+      TrailerPolicy.allowing("forward-trailers", names);
+      forwardedTrailers = List.copyOf(names);
+      return this;
+    }
+
+    public Builder stripRequestHeaders(List<String> names) {
+      once(stripRequestHeaders, "strip-headers");
+      for (String n : names) {
+        if (n == null || n.isEmpty() || !n.chars().allMatch(HttpChars::isTchar)) {
+          throw new IllegalArgumentException("strip-headers: '" + n + "' (expected: header names)");
+        }
+      }
+      stripRequestHeaders = List.copyOf(names);
+      return this;
+    }
+
     public ProxyConfig build() {
       if (listen == null) {
         listen = Addresses.parse("listen", DEFAULT_LISTEN);
@@ -482,6 +531,9 @@ public final class ProxyConfig {
       slowStart = slowStart == null ? Duration.ZERO : slowStart;
       drainTimeout = drainTimeout == null ? DEFAULT_DRAIN_TIMEOUT : drainTimeout;
       shutdownTimeout = shutdownTimeout == null ? DEFAULT_SHUTDOWN_TIMEOUT : shutdownTimeout;
+      tunnelIdleTimeout = tunnelIdleTimeout == null ? DEFAULT_TUNNEL_IDLE_TIMEOUT : tunnelIdleTimeout;
+      forwardedTrailers = forwardedTrailers == null ? List.of() : forwardedTrailers;
+      stripRequestHeaders = stripRequestHeaders == null ? List.of() : stripRequestHeaders;
       return new ProxyConfig(this);
     }
   }

@@ -119,7 +119,7 @@ class FailureHandlingTest {
     startProxy(ProxyConfig.builder().addBackend(bad.address() + ",id=bad"));
     RawClient.Response r = get("/");
     assertThat(r.status()).isEqualTo(502);
-    assertThat(r.body()).isEqualTo("502 Bad Gateway: backend bad (" + bad.address() + ") sent an invalid response\n");
+    assertThat(r.body()).isEqualTo("502 Bad Gateway: backend bad (" + bad.address() + ") sent an invalid response (an invalid status line 'HTTP/1.1 abc nonsense')\n");
   }
 
   @Test

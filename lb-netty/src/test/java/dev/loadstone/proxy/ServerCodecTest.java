@@ -28,7 +28,7 @@ class ServerCodecTest {
   private EmbeddedChannel channel() {
     EmbeddedChannel ch =
         new EmbeddedChannel(
-            new ServerCodec(8192, 16384, Duration.ofSeconds(10)),
+            new ServerCodec(8192, 16384, 0, Duration.ofSeconds(10)),
             new ChannelInboundHandlerAdapter() {
               @Override
               public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
@@ -44,12 +44,12 @@ class ServerCodecTest {
   }
 
   @Test
-  void obsFoldTurnsIntoAFailedRequestAndTheRestIsDiscarded() {
+  void obsFoldTurnsIntoARejectedHeadAndTheRestIsDiscarded() {
     EmbeddedChannel ch = channel();
     ch.writeInbound(ascii("GET / HTTP/1.1\r\nHost: x\r\nX-A: b\r\n c\r\n\r\nGET /next HTTP/1.1\r\nHost: x\r\n\r\n"));
-    HttpRequest r = ch.readInbound();
-    assertThat(r.decoderResult().cause()).isInstanceOf(ServerCodec.StrictnessException.class).hasMessageContaining("obs-fold");
-    ReferenceCountUtil.release(r);
+    RequestHead r = ch.readInbound();
+    assertThat(r.rejection.status()).isEqualTo(400);
+    assertThat(r.rejection.reason()).contains("obs-fold");
     assertThat((Object) ch.readInbound()).isNull();
     assertFalse(ch.finishAndReleaseAll());
   }
@@ -93,8 +93,8 @@ class ServerCodecTest {
     ch.runScheduledPendingTasks();
     ch.writeInbound(ascii("llo"));
     assertThat(events).isEmpty();
-    HttpRequest r = ch.readInbound();
-    assertThat(r.decoderResult().isSuccess()).isTrue();
+    RequestHead r = ch.readInbound();
+    assertThat(r.rejection).isNull();
     drain(ch);
     assertFalse(ch.finishAndReleaseAll());
   }
