@@ -5,14 +5,10 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.util.ArrayDeque;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,14 +28,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   }
 
   private final ProxyContext px;
-  private final ArrayDeque<Object> inbound = new ArrayDeque<>(4);
-  private final Runnable responseTimerTask = this::responseTimerFired;
-  /**
-   * The response timeout's timer, at most one per connection. Scheduling and cancelling a timer per request
-   * costs more than the request's own work on a fast backend, so an attempt only records its deadline; the
-   * timer, when it fires, fails the attempt past its deadline or re-arms itself for the time left.
-   */
-  private ScheduledFuture<?> responseTimer;
+  private final InboundQueue inbound = new InboundQueue();
+  private ResponseTimer responseTimer;
   private RequestHeaderPolicy.Client client;
   private ChannelHandlerContext ctx;
   private Exchange exchange;
@@ -74,6 +64,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+    this.responseTimer = new ResponseTimer(ctx, () -> exchange == null ? null : exchange.currentAttempt());
   }
 
   @Override
@@ -137,14 +128,14 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
       exchange.clientGone();
       exchange = null;
     }
-    releaseInbound();
-    stopResponseTimer();
+    inbound.releaseAll();
+    responseTimer.stop();
   }
 
   @Override
   public void handlerRemoved(ChannelHandlerContext ctx) {
-    releaseInbound();
-    stopResponseTimer();
+    inbound.releaseAll();
+    responseTimer.stop();
   }
 
   @Override
@@ -212,7 +203,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   }
 
   private void start(RequestHead head) {
-    Rejection r = head.rejection != null ? head.rejection : queuedBodyRejection();
+    Rejection r = head.rejection != null ? head.rejection : inbound.bodyRejection();
     if (r != null) {
       respondError(r.status(), r.reason(), true);
       return;
@@ -245,7 +236,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
       return;
     }
     exchange = null;
-    respondError(code, cause, !(e.requestDone() || dropQueuedBody()));
+    respondError(code, cause, !(e.requestDone() || inbound.dropBody()));
   }
 
   /**
@@ -255,42 +246,14 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   void abort() {
     exchange = null;
     closing = true;
-    releaseInbound();
+    inbound.releaseAll();
     ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
   }
 
   void tunnelled() {
     exchange = null;
     tunnelled = true;
-    stopResponseTimer();
-  }
-
-  /** Whatever of the body arrived with the head is checked before anything goes to a backend. */
-  private Rejection queuedBodyRejection() {
-    for (Object o : inbound) {
-      if (!(o instanceof HttpContent)) {
-        return null;
-      }
-      HttpContent c = (HttpContent) o;
-      if (c.decoderResult().isFailure()) {
-        Throwable cause = c.decoderResult().cause();
-        return cause instanceof Rejection ? (Rejection) cause : new Rejection(400, "malformed request body");
-      }
-    }
-    return null;
-  }
-
-  /** Drops the queued body of the request at the head of the queue; true if its end was among it. */
-  private boolean dropQueuedBody() {
-    while (inbound.peek() instanceof HttpContent) {
-      HttpContent c = (HttpContent) inbound.poll();
-      boolean last = c instanceof LastHttpContent && c.decoderResult().isSuccess();
-      c.release();
-      if (last) {
-        return true;
-      }
-    }
-    return false;
+    responseTimer.stop();
   }
 
   private void respondError(int code, String cause, boolean close) {
@@ -306,7 +269,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
   private void closeAfter(ChannelFuture last) {
     closing = true;
-    releaseInbound();
+    inbound.releaseAll();
     LingeringClose.after(last);
   }
 
@@ -327,37 +290,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             });
   }
 
-  // ------------------------------------------------------------------ the response timer
-
   void armResponseTimer(long deadlineNanos) {
-    if (responseTimer == null) {
-      responseTimer = ctx.executor().schedule(responseTimerTask, deadlineNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
-    }
-  }
-
-  private void responseTimerFired() {
-    responseTimer = null;
-    UpstreamAttempt a = exchange == null ? null : exchange.currentAttempt();
-    if (a == null) {
-      return;
-    }
-    long left = a.checkDeadline(System.nanoTime());
-    if (left > 0) {
-      responseTimer = ctx.executor().schedule(responseTimerTask, left, TimeUnit.NANOSECONDS);
-    }
-  }
-
-  private void stopResponseTimer() {
-    if (responseTimer != null) {
-      responseTimer.cancel(false);
-      responseTimer = null;
-    }
-  }
-
-  private void releaseInbound() {
-    Object o;
-    while ((o = inbound.poll()) != null) {
-      ReferenceCountUtil.release(o);
-    }
+    responseTimer.arm(deadlineNanos);
   }
 }

@@ -43,7 +43,6 @@ final class Exchange {
   final HttpRequest request;
   final boolean upgrade;
   private final boolean client10;
-  private final RequestHead head;
   private final boolean hostFromClient;
   private final boolean secure;
   private final BackendSelection selection;
@@ -58,14 +57,12 @@ final class Exchange {
   private int status;
   private long bytesIn;
   private long bytesOut;
-  private FailureCause lastCause;
-  private String lastDetail;
-  private Backend lastBackend;
+  /** What the last failed attempt is answered with, should no retry be left. */
+  private ErrorResponses.Failure lastFailure;
 
   Exchange(ClientConnection conn, RequestHead head) {
     this.conn = conn;
     this.px = conn.px();
-    this.head = head;
     this.request = head.request;
     this.upgrade = head.upgrade;
     this.requestDone = !head.framing.hasBody();
@@ -75,10 +72,6 @@ final class Exchange {
     this.client10 = request.protocolVersion() == HttpVersion.HTTP_1_0; // before the policy makes it 1.1
     this.selection = new BackendSelection(px, request, (InetSocketAddress) conn.ctx().channel().remoteAddress());
     this.secure = "https".equals(px.requestHeaders.apply(head, conn.client()));
-  }
-
-  State state() {
-    return state;
   }
 
   boolean requestDone() {
@@ -100,7 +93,7 @@ final class Exchange {
       if (attempts == 0) {
         fail(503, lease.reason() == null ? "no backend is available" : lease.reason());
       } else {
-        failAfterAttempts(null, null, null);
+        fail(lastFailure.status(), lastFailure.text());
       }
       return;
     }
@@ -196,6 +189,7 @@ final class Exchange {
     attempt = null;
     a.discard();
     px.listeners.backendFailed(a.backend, cause);
+    lastFailure = ErrorResponses.forFailure(cause, detail, a.backend, px.config, attempts);
     switch (RetryPolicy.decide(cause, a.progress(), request.method(), attempts, selection.maxAttempts())) {
       case RETRY:
         selection.exclude(a.backend);
@@ -207,18 +201,8 @@ final class Exchange {
         conn.abort();
         return;
       default:
-        failAfterAttempts(cause, detail, a.backend);
+        fail(lastFailure.status(), lastFailure.text());
     }
-  }
-
-  private void failAfterAttempts(FailureCause cause, String detail, Backend backend) {
-    if (cause != null) {
-      lastCause = cause;
-      lastDetail = detail;
-      lastBackend = backend;
-    }
-    ErrorResponses.Failure f = ErrorResponses.forFailure(lastCause, lastDetail, lastBackend, px.config, attempts);
-    fail(f.status(), f.text());
   }
 
   private void fail(int code, String why) {

@@ -32,7 +32,7 @@ final class FieldLines {
     }
     if (a[colon] != ':') {
       return HttpChars.isOws(a[colon])
-          ? "whitespace between the header name '" + printable(a, colon) + "' and its colon"
+          ? "whitespace in or after the header name '" + printable(a, colon) + "'"
           : "the byte " + HttpChars.show(a[colon]) + " in a header name";
     }
     if (colon == 0) {

@@ -123,6 +123,65 @@ class FailureHandlingTest {
   }
 
   @Test
+  void aRetryAfterAnInvalidResponseHeadRelaysTheWholeResponseOfTheNextBackend() throws Exception {
+    // Issue 9 defect 3: the failed try left 'skip informational' set, so the retried backend's body was
+    // dropped and the exchange hung holding that backend's lease.
+    ScriptedOrigin bad = new ScriptedOrigin("HTTP/1.1 200 OK\r\n" + ("X-Big: " + "b".repeat(1000) + "\r\n").repeat(70) + "Content-Length: 2\r\n\r\nok");
+    closeables.add(bad);
+    TestOrigin b = origin("b");
+    startProxy(ProxyConfig.builder().addBackend(bad.address() + ",id=bad").addBackend(b.address() + ",id=b"));
+    try (RawClient c = new RawClient(proxy.localAddress())) {
+      c.setTimeoutMillis(3000);
+      RawClient.Response r = c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").read();
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(r.body()).isEqualTo("b");
+      assertThat(c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").read().status()).as("the connection still works").isEqualTo(200);
+    }
+    assertThat(events).startsWith("failed bad INVALID_RESPONSE", "retry 2");
+  }
+
+  @Test
+  void aBackendHeaderNameWithASpaceIsA502AndAPassiveHealthFailure() throws Exception {
+    // Issue 9 defect 12: 'Bad Header: x' was relayed as 'Bad: x'.
+    ScriptedOrigin bad = new ScriptedOrigin("HTTP/1.1 200 OK\r\nBad Header: x\r\nContent-Length: 2\r\n\r\nok");
+    closeables.add(bad);
+    startProxy(ProxyConfig.builder().addBackend(bad.address() + ",id=bad"));
+    RawClient.Response r = get("/");
+    assertThat(r.status()).isEqualTo(502);
+    assertThat(r.header("bad")).isNull();
+    assertThat(r.body())
+        .isEqualTo("502 Bad Gateway: backend bad (" + bad.address() + ") sent an invalid response (whitespace in or after the header name 'Bad')\n");
+    assertThat(events).containsExactly("failed bad INVALID_RESPONSE", "error 502");
+  }
+
+  @Test
+  void a503KeepsTheConnectionOfACompleteBodylessRequest() throws Exception {
+    // Issue 9 defect 8: every failure before the request was sent closed the client connection.
+    TestOrigin a = origin("a");
+    startProxy(ProxyConfig.builder().addBackend(a.address() + ",id=a"));
+    proxy.pool().setHealth("a", Health.DOWN);
+    try (RawClient c = new RawClient(proxy.localAddress())) {
+      RawClient.Response r = c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").read();
+      assertThat(r.status()).isEqualTo(503);
+      assertThat(r.header("connection")).isNull();
+      proxy.pool().setHealth("a", Health.UP);
+      assertThat(c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").read().body()).isEqualTo("a");
+    }
+  }
+
+  @Test
+  void aRefusedConnectKeepsTheClientConnectionWhenTheWholeBodyWasRead() throws Exception {
+    int dead = freePort();
+    startProxy(ProxyConfig.builder().addBackend("127.0.0.1:" + dead + ",id=dead"));
+    try (RawClient c = new RawClient(proxy.localAddress())) {
+      RawClient.Response r = c.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello").read();
+      assertThat(r.status()).isEqualTo(502);
+      assertThat(r.header("connection")).isNull();
+      assertThat(c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").read().status()).as("the same connection serves the next request").isEqualTo(502);
+    }
+  }
+
+  @Test
   void slowBackendGives504AfterTheResponseTimeout() throws Exception {
     TestOrigin a = origin("a");
     startProxy(ProxyConfig.builder().addBackend(a.address() + ",id=a").responseTimeout(Duration.ofMillis(200)));
