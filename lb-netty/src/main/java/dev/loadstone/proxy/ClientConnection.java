@@ -101,7 +101,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         respondError(408, "the request headers did not arrive within " + Durations.format(px.config.headerTimeout()), true);
       } else {
         // The head waits because the proxy is busy with an earlier request: the client is not slow.
-        ((ServerCodec) ctx.pipeline().get(ProxyInitializer.CODEC)).decoder().restartHeaderTimer();
+        restartHeaderTimer();
       }
     } else if (evt instanceof IdleStateEvent) {
       if (exchange == null || !exchange.waitsOnBackend()) {
@@ -285,9 +285,16 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
               } else if (draining && exchange == null) {
                 closeAfter(w); // the last response is out: now the drain may close
               } else {
+                restartHeaderTimer(); // a pipelined head that waited for this response starts its period now
                 resume();
               }
             });
+  }
+
+  private void restartHeaderTimer() {
+    if (ctx.pipeline().get(ProxyInitializer.CODEC) instanceof ServerCodec) {
+      ((ServerCodec) ctx.pipeline().get(ProxyInitializer.CODEC)).decoder().restartHeaderTimer();
+    }
   }
 
   void armResponseTimer(long deadlineNanos) {

@@ -60,7 +60,11 @@ record Framing(Kind kind, long length) {
   }
 
   private static Framing decide(HttpVersion version, HttpHeaders h, int bad, String what) throws Rejection {
-    List<String> te = h.getAll(HttpHeaderNames.TRANSFER_ENCODING);
+    boolean hasTe = h.contains(HttpHeaderNames.TRANSFER_ENCODING);
+    if (!hasTe && !h.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+      return NONE; // most requests: no list is built
+    }
+    List<String> te = hasTe ? h.getAll(HttpHeaderNames.TRANSFER_ENCODING) : List.of();
     List<String> cl = h.getAll(HttpHeaderNames.CONTENT_LENGTH);
     if (!te.isEmpty()) {
       if (!cl.isEmpty()) {

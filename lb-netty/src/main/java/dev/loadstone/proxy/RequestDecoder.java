@@ -187,10 +187,13 @@ final class RequestDecoder extends ByteToMessageDecoder {
     state = State.BAD;
   }
 
-  /** Gives a head that is waiting on the proxy (busy with an earlier request) a fresh header timeout. */
+  /**
+   * Gives a head that waited on the proxy (busy with an earlier request, so not reading) a fresh header
+   * timeout; does nothing when no head is in progress.
+   */
   void restartHeaderTimer() {
     cancelHeaderTimer();
-    if (state == State.LINE || state == State.HEADERS) {
+    if (state == State.HEADERS || (state == State.LINE && (emptyLines > 0 || internalBuffer().isReadable()))) {
       armHeaderTimer();
     }
   }

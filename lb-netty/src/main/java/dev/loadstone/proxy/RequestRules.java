@@ -39,10 +39,10 @@ final class RequestRules {
    * 100 Continue itself once the head reached a backend.
    */
   private static boolean expectsContinue(HttpVersion version, HttpHeaders h, Framing framing) throws Rejection {
-    List<String> expect = h.getAll(HttpHeaderNames.EXPECT);
-    if (expect.isEmpty()) {
+    if (!h.contains(HttpHeaderNames.EXPECT)) {
       return false;
     }
+    List<String> expect = h.getAll(HttpHeaderNames.EXPECT);
     h.remove(HttpHeaderNames.EXPECT);
     if (version == HttpVersion.HTTP_1_0) {
       return false;

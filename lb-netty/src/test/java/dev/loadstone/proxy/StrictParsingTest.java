@@ -105,6 +105,19 @@ class StrictParsingTest {
   }
 
   @Test
+  void aPipelinedHeadThatWaitsOnTheProxyIsNotTimedOut() throws Exception {
+    // The second head is incomplete for longer than the header timeout, but only because the proxy does not
+    // read while it serves the first request: its period starts when the proxy is ready for it.
+    try (RawClient c = new RawClient(proxy.localAddress())) {
+      c.send("GET /slow?ms=1000 HTTP/1.1\r\nHost: x\r\n\r\nGET /second HTTP/1.1\r\nHo");
+      assertThat(c.read().body()).isEqualTo("o");
+      RawClient.Response second = c.send("st: x\r\n\r\n").read();
+      assertThat(second.status()).isEqualTo(200);
+    }
+    assertThat(origin.seen).extracting(TestOrigin.Seen::uri).containsExactly("/slow?ms=1000", "/second");
+  }
+
+  @Test
   void aLowerCaseHttpVersionIsRejected() throws Exception {
     rejected("GET /x http/1.1\r\nHost: x\r\n\r\n", 400);
   }
