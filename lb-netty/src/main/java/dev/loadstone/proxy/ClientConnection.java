@@ -1,5 +1,6 @@
 package dev.loadstone.proxy;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -30,6 +31,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   private final ProxyContext px;
   private final InboundQueue inbound = new InboundQueue();
   private ResponseTimer responseTimer;
+  private RequestDecoder decoder;
   private RequestHeaderPolicy.Client client;
   private ChannelHandlerContext ctx;
   private Exchange exchange;
@@ -65,6 +67,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
     this.responseTimer = new ResponseTimer(ctx, () -> exchange == null ? null : exchange.currentAttempt());
+    ServerCodec codec = ctx.pipeline().get(ServerCodec.class);
+    this.decoder = codec == null ? null : codec.decoder();
   }
 
   @Override
@@ -133,7 +137,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   }
 
   @Override
-  public void handlerRemoved(ChannelHandlerContext ctx) {
+  public void handlerRemoved(ChannelHandlerContext ctx) { // replaced by a tunnel relay, or lingering
     inbound.releaseAll();
     responseTimer.stop();
   }
@@ -227,10 +231,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     }
   }
 
-  /**
-   * The exchange ends with the proxy's own error. The connection stays open when the whole request has been
-   * read (a body-less request, or a body that is already queued, which is then dropped).
-   */
+  /** The exchange ends with the proxy's own error; the connection stays open if the whole request was read. */
   void exchangeFailed(Exchange e, int code, String cause) {
     if (e != exchange) {
       return;
@@ -239,15 +240,12 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     respondError(code, cause, !(e.requestDone() || inbound.dropBody()));
   }
 
-  /**
-   * The response cannot be completed (a backend failed after its headers were relayed): what was relayed is
-   * flushed, so the client sees a response cut short, and the connection closes.
-   */
+  /** A backend failed after its headers were relayed: flush what was relayed (a response cut short), close. */
   void abort() {
     exchange = null;
     closing = true;
     inbound.releaseAll();
-    ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
   }
 
   void tunnelled() {
@@ -292,8 +290,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   }
 
   private void restartHeaderTimer() {
-    if (ctx.pipeline().get(ProxyInitializer.CODEC) instanceof ServerCodec) {
-      ((ServerCodec) ctx.pipeline().get(ProxyInitializer.CODEC)).decoder().restartHeaderTimer();
+    if (decoder != null) {
+      decoder.restartHeaderTimer();
     }
   }
 

@@ -159,10 +159,6 @@ final class UpstreamAttempt implements BackendHandler.Sink {
     return 0;
   }
 
-  boolean awaitingResponse() {
-    return awaitingResponse;
-  }
-
   RetryPolicy.Progress progress() {
     return responseStarted ? RetryPolicy.Progress.RESPONSE_STARTED
         : bodySent ? RetryPolicy.Progress.BODY_SENT

@@ -182,6 +182,28 @@ class FailureHandlingTest {
   }
 
   @Test
+  void anEarlyBackendResponseIsRelayedWhileTheClientIsStillSendingItsBody() throws Exception {
+    // The backend answers right after the head (and keeps reading, as a server that lingers does); the client
+    // is still uploading. The answer is relayed, the rest of the body drained, and the connection closes.
+    ScriptedOrigin early = new ScriptedOrigin("HTTP/1.1 413 Payload Too Large\r\nContent-Length: 4\r\nConnection: close\r\n\r\nbig!", true);
+    closeables.add(early);
+    startProxy(ProxyConfig.builder().addBackend(early.address() + ",id=early"));
+    int size = 256 * 1024;
+    try (java.net.Socket s = new java.net.Socket()) {
+      s.connect(proxy.localAddress(), 2000);
+      s.setSoTimeout(10_000);
+      java.io.OutputStream out = s.getOutputStream();
+      out.write(("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: " + size + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      byte[] chunk = new byte[8192];
+      for (int sent = 0; sent < size; sent += chunk.length) {
+        out.write(chunk);
+      }
+      String response = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+      assertThat(response).isEqualTo("HTTP/1.1 413 Payload Too Large\r\nContent-Length: 4\r\nconnection: close\r\n\r\nbig!");
+    }
+  }
+
+  @Test
   void slowBackendGives504AfterTheResponseTimeout() throws Exception {
     TestOrigin a = origin("a");
     startProxy(ProxyConfig.builder().addBackend(a.address() + ",id=a").responseTimeout(Duration.ofMillis(200)));

@@ -182,6 +182,29 @@ class StrictParsingTest {
   }
 
   @Test
+  void aLingeringCloseStopsDrainingAClientThatNeverStopsSending() throws Exception {
+    try (Socket s = new Socket()) {
+      s.connect(proxy.localAddress(), 2000);
+      s.setSoTimeout(10_000);
+      OutputStream out = s.getOutputStream();
+      out.write("GET /x HTTP/1.1\r\nHost: a b\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      String response = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+      assertThat(response).startsWith("HTTP/1.1 400 Bad Request\r\n");
+      byte[] junk = new byte[64 * 1024];
+      long sent = 0;
+      try {
+        while (sent < (64L << 20)) {
+          out.write(junk);
+          sent += junk.length;
+        }
+      } catch (java.io.IOException closed) {
+        // the proxy closed the socket once it had drained its limit
+      }
+      assertThat(sent).as("bytes the client could send before the proxy closed").isLessThan(64L << 20);
+    }
+  }
+
+  @Test
   void transferEncodingOtherThanFinalChunkedIsRejected() throws Exception {
     rejected("POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\nabc", 400);
   }
