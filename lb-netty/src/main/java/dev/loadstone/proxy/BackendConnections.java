@@ -8,8 +8,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.resolver.AddressResolverGroup;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
@@ -40,14 +38,6 @@ final class BackendConnections {
     this.loop = loop;
     this.maxIdle = config.poolMaxIdle();
     this.idleTimeoutNanos = config.poolIdleTimeout().toNanos();
-    HttpDecoderConfig decoder =
-        new HttpDecoderConfig()
-            .setMaxInitialLineLength(16 * 1024)
-            .setMaxHeaderSize(64 * 1024)
-            .setMaxChunkSize(64 * 1024)
-            .setAllowDuplicateContentLengths(false)
-            .setValidateHeaders(true)
-            .setStrictLineParsing(false);
     this.bootstrap =
         new Bootstrap()
             .group(loop)
@@ -61,7 +51,7 @@ final class BackendConnections {
                   @Override
                   protected void initChannel(SocketChannel ch) {
                     ch.pipeline()
-                        .addLast(CODEC, new HttpClientCodec(decoder, false, false))
+                        .addLast(CODEC, new BackendCodec())
                         .addLast(HANDLER, new BackendHandler());
                   }
                 });

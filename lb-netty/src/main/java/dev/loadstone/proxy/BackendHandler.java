@@ -14,7 +14,8 @@ import io.netty.util.ReferenceCountUtil;
 final class BackendHandler extends ChannelInboundHandlerAdapter {
   /** Receives what the backend sends for the exchange that holds the connection. */
   interface Sink {
-    void onBackendMessage(HttpObject msg);
+    /** A {@link ResponseHead} or an {@code HttpContent} of the response. */
+    void onBackendMessage(Object msg);
 
     void onBackendReadComplete();
 
@@ -61,12 +62,12 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     Sink s = sink;
-    if (s == null || !(msg instanceof HttpObject)) {
+    if (s == null || !(msg instanceof ResponseHead || msg instanceof HttpObject)) {
       ReferenceCountUtil.release(msg);
       ctx.close();
       return;
     }
-    s.onBackendMessage((HttpObject) msg);
+    s.onBackendMessage(msg);
   }
 
   @Override

@@ -12,7 +12,7 @@ public interface ExchangeListener {
   /** A client connected. */
   default void clientConnectionOpened(SocketAddress client) {}
 
-  /** A client connection closed (either side). */
+  /** A client connection closed (either side), exactly once per connection, WebSocket tunnels included. */
   default void clientConnectionClosed(SocketAddress client) {}
 
   /** A request is being sent to {@code backend} (once per attempt, retries included). */
@@ -34,6 +34,6 @@ public interface ExchangeListener {
   /** The request is retried on another backend after {@code failed} failed; {@code attempt} counts from 2. */
   default void retried(Backend failed, FailureCause cause, int attempt) {}
 
-  /** The proxy answered with its own error status (400, 408, 413, 414, 431, 502, 503, 504, ...). */
+  /** The proxy answered with its own error status (400, 405, 408, 413, 414, 417, 431, 501, 502, 503, 504, 505). */
   default void proxyError(int status, String cause) {}
 }

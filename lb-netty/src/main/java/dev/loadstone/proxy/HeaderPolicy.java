@@ -17,7 +17,7 @@ final class HeaderPolicy {
       "content-length", "transfer-encoding", "trailer", "te", "host", "connection", "keep-alive", "upgrade",
       "proxy-connection", "expect", "range", "if-match", "if-none-match", "if-modified-since", "if-unmodified-since",
       "if-range", "max-forwards", "cache-control", "authorization", "proxy-authorization", "cookie",
-      "content-encoding", "content-type", "content-range", "forwarded", "x-real-ip");
+      "content-encoding", "content-type", "content-range", "forwarded", "x-real-ip", "set-cookie");
 
   /** Headers the proxy needs to route and frame a request; stripping them would break every request. */
   private static final Set<String> NEVER_STRIPPED = Set.of("host", "content-length", "transfer-encoding");
@@ -25,7 +25,9 @@ final class HeaderPolicy {
   static List<String> trailers(String key, List<String> names) {
     List<String> out = names(key, names);
     for (String n : out) {
-      if (NEVER_TRAILERS.contains(n) || n.startsWith("x-forwarded-")) {
+      // Compared as servers that treat '_' like '-' see it (x_forwarded_for is x-forwarded-for to them).
+      String seen = RequestHeaderPolicy.normalized(n);
+      if (NEVER_TRAILERS.contains(seen) || seen.startsWith("x-forwarded-")) {
         throw new IllegalArgumentException(key + ": '" + n + "' (expected: a header allowed in trailers; framing, routing,"
             + " forwarding, authentication, request-modifier and content headers are not, RFC 9110 section 6.5.1)");
       }
@@ -36,7 +38,7 @@ final class HeaderPolicy {
   static List<String> stripped(String key, List<String> names) {
     List<String> out = names(key, names);
     for (String n : out) {
-      if (NEVER_STRIPPED.contains(n)) {
+      if (NEVER_STRIPPED.contains(RequestHeaderPolicy.normalized(n))) {
         throw new IllegalArgumentException(
             key + ": '" + n + "' (expected: a header the proxy does not need; host, content-length and transfer-encoding stay)");
       }

@@ -101,8 +101,8 @@ public final class ProxyConfig {
   }
 
   /**
-   * How long a client connection may stay open with no exchange in flight and no traffic; a request waiting
-   * for a slow backend never counts as idle (that is {@link #responseTimeout()}).
+   * How long a client connection may stay open with no bytes moving on it; the time an exchange waits for
+   * its backend connection or response head never counts as idle (that is {@link #responseTimeout()}).
    */
   public Duration idleTimeout() {
     return v.idleTimeout;

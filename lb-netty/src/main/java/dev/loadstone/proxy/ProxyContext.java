@@ -11,19 +11,19 @@ final class ProxyContext {
   final ProxyConfig config;
   final BackendPool pool;
   final Listeners listeners;
-  final HeaderRewriter headers;
+  final RequestHeaderPolicy requestHeaders;
   final HashKey hashKey;
   final String stickyCookie;
   final String stickyCookieAttributes;
   private final Map<EventExecutor, BackendConnections> connections;
   volatile boolean draining;
 
-  ProxyContext(ProxyConfig config, BackendPool pool, Listeners listeners, HeaderRewriter headers,
+  ProxyContext(ProxyConfig config, BackendPool pool, Listeners listeners, RequestHeaderPolicy requestHeaders,
       Map<EventExecutor, BackendConnections> connections) {
     this.config = config;
     this.pool = pool;
     this.listeners = listeners;
-    this.headers = headers;
+    this.requestHeaders = requestHeaders;
     this.hashKey = config.hashKey() == null ? null : HashKey.parse(config.hashKey());
     this.stickyCookie = config.stickyCookie();
     long maxAge = config.stickyMaxAge().getSeconds();

@@ -7,8 +7,12 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 
-/** The client connection's pipeline, assembled in one place: codec, idle timeout, proxy logic. */
+/** The client connection's pipeline, assembled in one place: codec, idle timeout, the connection's logic. */
 final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
+  static final String CODEC = "http";
+  static final String IDLE = "idle";
+  static final String PROXY = "proxy";
+
   private final ProxyContext px;
   private final ChannelGroup clients;
 
@@ -22,8 +26,8 @@ final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
     clients.add(ch);
     ProxyConfig c = px.config;
     ChannelPipeline p = ch.pipeline();
-    p.addLast("http", new ServerCodec(c.maxRequestLine(), c.maxHeaderSize(), c.headerTimeout()));
-    p.addLast("idle", new IdleStateHandler(0, 0, c.idleTimeout().toNanos(), TimeUnit.NANOSECONDS));
-    p.addLast("proxy", new FrontendHandler(px));
+    p.addLast(CODEC, new ServerCodec(c.maxRequestLine(), c.maxHeaderSize(), c.maxBodySize(), c.headerTimeout()));
+    p.addLast(IDLE, new IdleStateHandler(0, 0, c.idleTimeout().toNanos(), TimeUnit.NANOSECONDS));
+    p.addLast(PROXY, new ClientConnection(px));
   }
 }

@@ -86,7 +86,9 @@ public final class ProxyServer implements AutoCloseable {
       conns.put(e, new BackendConnections((EventLoop) e, clientClass, config, resolver));
     }
     List<Cidr> trusted = config.trustedProxies().stream().map(Cidr::parse).collect(Collectors.toList());
-    this.context = new ProxyContext(config, pool, new Listeners(b.listeners), new HeaderRewriter(trusted), conns);
+    RequestHeaderPolicy headers =
+        new RequestHeaderPolicy(trusted, config.stripRequestHeaders(), TrailerPolicy.allowing("forward-trailers", config.forwardedTrailers()));
+    this.context = new ProxyContext(config, pool, new Listeners(b.listeners), headers, conns);
     this.clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
     ServerBootstrap sb =
         new ServerBootstrap()
@@ -194,7 +196,7 @@ public final class ProxyServer implements AutoCloseable {
     context.draining = true;
     serverChannel.close();
     for (Channel c : clients) {
-      c.eventLoop().execute(() -> c.pipeline().fireUserEventTriggered(FrontendHandler.Drain.INSTANCE));
+      c.eventLoop().execute(() -> c.pipeline().fireUserEventTriggered(ClientConnection.Drain.INSTANCE));
     }
     Thread t = new Thread(() -> {
       long end = System.nanoTime() + deadline.toNanos();

@@ -95,7 +95,7 @@ final class Settings {
           "Wait for backend response headers, per attempt, counted from the end of the request.",
           (d, v) -> d.config.responseTimeout(v)),
       s("idle-timeout", "DURATION", DURATION, format(ProxyConfig.DEFAULT_IDLE_TIMEOUT),
-          "Close a client connection with no exchange in flight and no traffic for this long.",
+          "Close a client connection when no bytes move for this long (not counted while a request waits for its backend).",
           (d, v) -> d.config.idleTimeout(v)),
       s("header-timeout", "DURATION", DURATION, format(ProxyConfig.DEFAULT_HEADER_TIMEOUT),
           "A request head must be complete this long after its first byte, else 408; below idle-timeout.",

@@ -119,7 +119,93 @@ class FailureHandlingTest {
     startProxy(ProxyConfig.builder().addBackend(bad.address() + ",id=bad"));
     RawClient.Response r = get("/");
     assertThat(r.status()).isEqualTo(502);
-    assertThat(r.body()).isEqualTo("502 Bad Gateway: backend bad (" + bad.address() + ") sent an invalid response\n");
+    assertThat(r.body()).isEqualTo("502 Bad Gateway: backend bad (" + bad.address() + ") sent an invalid response (an invalid status line 'HTTP/1.1 abc nonsense')\n");
+  }
+
+  @Test
+  void aRetryAfterAnInvalidResponseHeadRelaysTheWholeResponseOfTheNextBackend() throws Exception {
+    // Issue 9 defect 3: the failed try left 'skip informational' set, so the retried backend's body was
+    // dropped and the exchange hung holding that backend's lease.
+    ScriptedOrigin bad = new ScriptedOrigin("HTTP/1.1 200 OK\r\n" + ("X-Big: " + "b".repeat(1000) + "\r\n").repeat(70) + "Content-Length: 2\r\n\r\nok");
+    closeables.add(bad);
+    TestOrigin b = origin("b");
+    startProxy(ProxyConfig.builder().addBackend(bad.address() + ",id=bad").addBackend(b.address() + ",id=b"));
+    try (RawClient c = new RawClient(proxy.localAddress())) {
+      c.setTimeoutMillis(3000);
+      RawClient.Response r = c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").read();
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(r.body()).isEqualTo("b");
+      assertThat(c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").read().status()).as("the connection still works").isEqualTo(200);
+    }
+    assertThat(events).startsWith("failed bad INVALID_RESPONSE", "retry 2");
+  }
+
+  @Test
+  void aBackendHeaderNameWithASpaceIsA502AndAPassiveHealthFailure() throws Exception {
+    // Issue 9 defect 12: 'Bad Header: x' was relayed as 'Bad: x'.
+    ScriptedOrigin bad = new ScriptedOrigin("HTTP/1.1 200 OK\r\nBad Header: x\r\nContent-Length: 2\r\n\r\nok");
+    closeables.add(bad);
+    startProxy(ProxyConfig.builder().addBackend(bad.address() + ",id=bad"));
+    RawClient.Response r = get("/");
+    assertThat(r.status()).isEqualTo(502);
+    assertThat(r.header("bad")).isNull();
+    assertThat(r.body())
+        .isEqualTo("502 Bad Gateway: backend bad (" + bad.address() + ") sent an invalid response (whitespace in or after the header name 'Bad')\n");
+    assertThat(events).containsExactly("failed bad INVALID_RESPONSE", "error 502");
+  }
+
+  @Test
+  void a503KeepsTheConnectionOfACompleteBodylessRequest() throws Exception {
+    // Issue 9 defect 8: every failure before the request was sent closed the client connection.
+    TestOrigin a = origin("a");
+    startProxy(ProxyConfig.builder().addBackend(a.address() + ",id=a"));
+    proxy.pool().setHealth("a", Health.DOWN);
+    try (RawClient c = new RawClient(proxy.localAddress())) {
+      RawClient.Response r = c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").read();
+      assertThat(r.status()).isEqualTo(503);
+      assertThat(r.header("connection")).isNull();
+      proxy.pool().setHealth("a", Health.UP);
+      assertThat(c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").read().body()).isEqualTo("a");
+    }
+  }
+
+  @Test
+  void aRefusedConnectKeepsTheClientConnectionWhenTheWholeBodyWasRead() throws Exception {
+    int dead = freePort();
+    startProxy(ProxyConfig.builder().addBackend("127.0.0.1:" + dead + ",id=dead"));
+    try (RawClient c = new RawClient(proxy.localAddress())) {
+      RawClient.Response r = c.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello").read();
+      assertThat(r.status()).isEqualTo(502);
+      assertThat(r.header("connection")).isNull();
+      assertThat(c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").read().status()).as("the same connection serves the next request").isEqualTo(502);
+    }
+  }
+
+  @Test
+  void anEarlyBackendResponseIsRelayedWhileTheClientIsStillSendingItsBody() throws Exception {
+    // The backend answers right after the head (and keeps reading, as a server that lingers does) while the
+    // client still owes most of its body: the answer is relayed with Connection: close, the rest of the body
+    // is drained (not reset), and then the connection ends.
+    String answer = "HTTP/1.1 413 Payload Too Large\r\nContent-Length: 4\r\nConnection: close\r\n\r\nbig!";
+    ScriptedOrigin early = new ScriptedOrigin(answer, true);
+    closeables.add(early);
+    startProxy(ProxyConfig.builder().addBackend(early.address() + ",id=early"));
+    int size = 256 * 1024;
+    byte[] chunk = new byte[8192];
+    try (java.net.Socket s = new java.net.Socket()) {
+      s.connect(proxy.localAddress(), 2000);
+      s.setSoTimeout(10_000);
+      java.io.OutputStream out = s.getOutputStream();
+      out.write(("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: " + size + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      out.write(chunk);
+      String expected = "HTTP/1.1 413 Payload Too Large\r\nContent-Length: 4\r\nconnection: close\r\n\r\nbig!";
+      byte[] got = s.getInputStream().readNBytes(expected.length());
+      assertThat(new String(got, java.nio.charset.StandardCharsets.ISO_8859_1)).isEqualTo(expected);
+      for (int sent = chunk.length; sent < size; sent += chunk.length) {
+        out.write(chunk); // drained by the proxy's lingering close, not reset
+      }
+      assertThat(s.getInputStream().read()).as("EOF after the response").isEqualTo(-1);
+    }
   }
 
   @Test

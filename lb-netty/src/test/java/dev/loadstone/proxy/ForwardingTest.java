@@ -187,6 +187,62 @@ class ForwardingTest {
   }
 
   @Test
+  void everyForwardingHeaderAnUntrustedClientSendsIsRemoved() throws Exception {
+    // Issue 9 defect 6: X-Real-IP, X-Forwarded-Port, -Prefix and -Ssl passed through (Spring and Tomcat read them).
+    try (RawClient c = raw()) {
+      c.send("GET /headers HTTP/1.1\r\nHost: shop.example\r\nX-Real-IP: 6.6.6.6\r\nX-Forwarded-Port: 443\r\n"
+          + "X-Forwarded-Prefix: /admin\r\nX-Forwarded-Ssl: on\r\nX-Forwarded-Server: evil\r\nX_Forwarded_For: 6.6.6.6\r\n\r\n").read();
+    }
+    TestOrigin.Seen seen = origins.get(0).seen.peek();
+    for (String h : List.of("x-real-ip", "x-forwarded-port", "x-forwarded-prefix", "x-forwarded-ssl", "x-forwarded-server", "x_forwarded_for")) {
+      assertThat(seen.headers().contains(h)).as(h).isFalse();
+    }
+    assertThat(seen.headers().getAll("x-forwarded-for")).containsExactly("127.0.0.1");
+  }
+
+  @Test
+  void stripHeadersRemovesMoreNamesFromUntrustedClients() throws Exception {
+    ProxyServer stripping =
+        ProxyServer.builder(ProxyConfig.builder().listen("127.0.0.1:0").addBackend(origins.get(0).address())
+                .stripRequestHeaders(List.of("X-User", "X-Roles")).build())
+            .eventLoopThreads(1)
+            .start();
+    try (RawClient c = new RawClient(stripping.localAddress())) {
+      c.send("GET /headers HTTP/1.1\r\nHost: x\r\nX-User: admin\r\nx_roles: root\r\nX-Kept: yes\r\n\r\n").read();
+    } finally {
+      stripping.close();
+    }
+    TestOrigin.Seen seen = origins.get(0).seen.peek();
+    assertThat(seen.headers().contains("x-user")).isFalse();
+    assertThat(seen.headers().contains("x_roles")).isFalse();
+    assertThat(seen.headers().get("x-kept")).isEqualTo("yes");
+  }
+
+  @Test
+  void requestTrailersAreDroppedUnlessAllowlisted() throws Exception {
+    // Issue 9 defect 6: request trailers were forwarded verbatim (a trailer X-Forwarded-For reached the origin).
+    String request = "POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n0\r\n"
+        + "X-Forwarded-For: 6.6.6.6\r\nX-Checksum: abc\r\n\r\n";
+    try (RecordingOrigin recording = new RecordingOrigin()) {
+      for (List<String> allowed : List.of(List.<String>of(), List.of("X-Checksum"))) {
+        ProxyServer p =
+            ProxyServer.builder(ProxyConfig.builder().listen("127.0.0.1:0").addBackend(recording.address()).forwardedTrailers(allowed).build())
+                .eventLoopThreads(1)
+                .start();
+        try (RawClient c = new RawClient(p.localAddress())) {
+          assertThat(c.send(request).read().body()).isEqualTo("ok");
+        } finally {
+          p.close();
+        }
+      }
+      List<String> seen = recording.messages();
+      assertThat(seen).hasSize(2);
+      assertThat(seen.get(0)).endsWith("\r\n\r\n2\r\nhi\r\n0\r\n\r\n").doesNotContain("6.6.6.6").doesNotContain("X-Checksum");
+      assertThat(seen.get(1)).endsWith("\r\n\r\n2\r\nhi\r\n0\r\nX-Checksum: abc\r\n\r\n").doesNotContain("6.6.6.6");
+    }
+  }
+
+  @Test
   void forwardingHeadersFromTrustedProxiesAreExtended() throws Exception {
     ProxyServer trusting =
         ProxyServer.builder(

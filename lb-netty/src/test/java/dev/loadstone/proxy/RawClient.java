@@ -100,6 +100,12 @@ public final class RawClient implements AutoCloseable {
     return new Response(status, headers, body.toString(StandardCharsets.UTF_8));
   }
 
+  /** Exactly {@code n} bytes, as ISO-8859-1 text (what arrived before an EOF, if the server closed early). */
+  public String readExactly(int n) throws IOException {
+    byte[] b = in.readNBytes(n);
+    return new String(b, StandardCharsets.ISO_8859_1);
+  }
+
   /** True when the server closed the connection (reads EOF within the socket timeout). */
   boolean isClosedByPeer() throws IOException {
     try {

@@ -22,22 +22,82 @@ class WebSocketTest {
   private TestOrigin origin;
   private ProxyServer proxy;
   private final AtomicInteger completed = new AtomicInteger();
+  private final AtomicInteger opened = new AtomicInteger();
+  private final AtomicInteger closed = new AtomicInteger();
 
   @BeforeEach
   void start() {
     origin = TestOrigin.start("ws1");
-    proxy =
-        ProxyServer.builder(ProxyConfig.builder().listen("127.0.0.1:0").addBackend(origin.address() + ",id=ws1").build())
-            .eventLoopThreads(1)
-            .listener(new ExchangeListener() {
+    proxy = start(ProxyConfig.builder());
+  }
+
+  private ProxyServer start(ProxyConfig.Builder b) {
+    return ProxyServer.builder(b.listen("127.0.0.1:0").addBackend(origin.address() + ",id=ws1").build())
+        .eventLoopThreads(1)
+        .listener(new ExchangeListener() {
+          @Override
+          public void exchangeCompleted(dev.loadstone.lb.Backend b, int status, long nanos, long in, long out) {
+            if (status == 101) {
+              completed.incrementAndGet();
+            }
+          }
+
+          @Override
+          public void clientConnectionOpened(java.net.SocketAddress client) {
+            opened.incrementAndGet();
+          }
+
+          @Override
+          public void clientConnectionClosed(java.net.SocketAddress client) {
+            closed.incrementAndGet();
+          }
+        })
+        .start();
+  }
+
+  private WebSocket connect(ProxyServer p, CompletableFuture<Void> closedByServer) throws Exception {
+    return HttpClient.newHttpClient()
+        .newWebSocketBuilder()
+        .buildAsync(
+            URI.create("ws://127.0.0.1:" + p.localAddress().getPort() + "/ws"),
+            new WebSocket.Listener() {
               @Override
-              public void exchangeCompleted(dev.loadstone.lb.Backend b, int status, long nanos, long in, long out) {
-                if (status == 101) {
-                  completed.incrementAndGet();
-                }
+              public CompletionStage<?> onClose(WebSocket w, int status, String reason) {
+                closedByServer.complete(null);
+                return null;
+              }
+
+              @Override
+              public void onError(WebSocket w, Throwable error) {
+                closedByServer.complete(null);
               }
             })
-            .start();
+        .get(5, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aClosedWebSocketCountsItsClientConnectionAsClosed() throws Exception {
+    // Issue 9 defect 9: the tunnel replaced the handler that reported closes, so connections_active only grew.
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    WebSocket ws = connect(proxy, done);
+    assertThat(opened.get()).isEqualTo(1);
+    ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(5, TimeUnit.SECONDS);
+    done.get(5, TimeUnit.SECONDS);
+    await().atMost(Duration.ofSeconds(5)).until(() -> closed.get() == 1);
+    assertThat(completed.get()).isEqualTo(1);
+  }
+
+  @Test
+  void anIdleTunnelIsClosedAfterTheTunnelIdleTimeoutNotTheClientIdleTimeout() throws Exception {
+    ProxyServer p = start(ProxyConfig.builder().idleTimeout(Duration.ofMinutes(5)).tunnelIdleTimeout(Duration.ofMillis(300)));
+    try {
+      CompletableFuture<Void> done = new CompletableFuture<>();
+      connect(p, done);
+      done.get(5, TimeUnit.SECONDS);
+      await().atMost(Duration.ofSeconds(5)).until(() -> p.pool().snapshot().get("ws1").inFlight() == 0);
+    } finally {
+      p.close();
+    }
   }
 
   @AfterEach
