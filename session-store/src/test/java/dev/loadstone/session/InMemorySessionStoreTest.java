@@ -45,6 +45,22 @@ class InMemorySessionStoreTest extends SessionStoreContract {
     assertThat(s).isNotNull();
   }
 
+  @Override
+  protected byte[] readRawAttribute(String id, String name) {
+    try {
+      Field f = InMemorySessionStore.class.getDeclaredField("cache");
+      f.setAccessible(true);
+      @SuppressWarnings("unchecked")
+      com.github.benmanes.caffeine.cache.Cache<String, Object> cache = (com.github.benmanes.caffeine.cache.Cache<String, Object>) f.get(memory);
+      Object entry = cache.getIfPresent(id);
+      Field dataField = entry.getClass().getDeclaredField("data");
+      dataField.setAccessible(true);
+      return ((SessionData) dataField.get(entry)).attributes().get(name);
+    } catch (ReflectiveOperationException e) {
+      throw new AssertionError(e);
+    }
+  }
+
   @Test
   void theOldIdStopsAnsweringAfterTheGracePeriod() {
     Session s = saved(Map.of("a", "1"));

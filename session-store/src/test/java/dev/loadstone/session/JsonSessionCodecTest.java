@@ -65,4 +65,24 @@ class JsonSessionCodecTest {
     assertThatThrownBy(() -> JsonSessionCodec.builder().register("a", Cart.class).register("a", Pojo.class))
         .hasMessage("tag 'a' was already registered");
   }
+
+  // ---------------------------------------------------------------- regression tests (issue 10)
+
+  @Test
+  void numbersKeepTheirJavaTypeSoALongStaysALongAndABigDecimalStaysABigDecimal() {
+    assertThat(codec.decode(codec.encode(5L))).isInstanceOf(Long.class).isEqualTo(5L);
+    java.math.BigDecimal big = new java.math.BigDecimal("12345678901234567890.123456789");
+    assertThat(codec.decode(codec.encode(big))).isInstanceOf(java.math.BigDecimal.class).isEqualTo(big);
+    assertThat(codec.decode(codec.encode(new java.math.BigDecimal("1.50")))).isEqualTo(new java.math.BigDecimal("1.50"));
+    assertThat(codec.decode(codec.encode(List.of(1L, 2, 3.5f)))).isEqualTo(List.of(1L, 2, 3.5f));
+    assertThat(codec.decode(codec.encode(Map.of("n", 7L)))).isEqualTo(Map.of("n", 7L));
+  }
+
+  @Test
+  void decodingThenEncodingGivesTheSameBytes() {
+    Object value = Map.of("price", new java.math.BigDecimal("12345678901234567890.123456789"), "n", 1L << 60,
+        "d", 0.1, "list", List.of(1, 2L, "x"));
+    byte[] bytes = codec.encode(value);
+    assertThat(codec.encode(codec.decode(bytes))).isEqualTo(bytes);
+  }
 }

@@ -47,6 +47,13 @@ class RedisClusterIT extends SessionStoreContract {
   }
 
   @Override
+  protected byte[] readRawAttribute(String id, String name) {
+    String key = RedisSessionStore.key(id);
+    Object v = cluster.nodeFor(key).call("HGET", key, "a:" + name);
+    return v == null ? null : ((String) v).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  @Override
   protected void assertNoTrace(String id) {
     String key = RedisSessionStore.key(id);
     assertThat(cluster.nodeFor(key).call("EXISTS", key)).isEqualTo(0L);
@@ -135,5 +142,31 @@ class RedisClusterIT extends SessionStoreContract {
     store.save(write);
     assertThat(store.load(write.id()).orElseThrow().getAttribute("back")).isEqualTo(true);
     assertThat(node.call("EXISTS", RedisSessionStore.key(write.id()))).isEqualTo(1L);
+  }
+
+  @Test
+  void aClusterStoreConnectsWhileTheCommonPoolIsBusy() throws Exception {
+    int threads = java.util.concurrent.ForkJoinPool.getCommonPoolParallelism();
+    java.util.concurrent.CountDownLatch busy = new java.util.concurrent.CountDownLatch(threads);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    for (int i = 0; i < threads; i++) {
+      java.util.concurrent.ForkJoinPool.commonPool().execute(() -> {
+        busy.countDown();
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+    }
+    try {
+      busy.await();
+      try (SessionStore fresh = newStore(factory)) {
+        assertThat(fresh.load(factory.ids().next()).toCompletableFuture().get(20, java.util.concurrent.TimeUnit.SECONDS))
+            .isEmpty();
+      }
+    } finally {
+      release.countDown();
+    }
   }
 }

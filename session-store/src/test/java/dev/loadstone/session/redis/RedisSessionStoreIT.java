@@ -40,6 +40,12 @@ class RedisSessionStoreIT extends SessionStoreContract {
   }
 
   @Override
+  protected byte[] readRawAttribute(String id, String name) {
+    Object v = redis.call("HGET", RedisSessionStore.key(id), "a:" + name);
+    return v == null ? null : ((String) v).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  @Override
   protected void writeRawAttribute(String id, String name, byte[] bytes) {
     redis.call("HSET", RedisSessionStore.key(id), "a:" + name, new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
   }
@@ -237,5 +243,52 @@ class RedisSessionStoreIT extends SessionStoreContract {
     assertThatThrownBy(() -> RedisSessionStore.builder().uri("redis://a").clusterSeeds(List.of("redis://b")))
         .hasMessageContaining("exclusive");
     assertThatThrownBy(() -> RedisSessionStore.builder().build()).hasMessageContaining("neither uri nor clusterSeeds");
+  }
+
+  // ---------------------------------------------------------------- regression tests (issue 10)
+
+  @Test
+  void theTtlCountsFromRedisTimeNotFromTheClockOfTheNodeThatSaved() {
+    Session s = saved(Map.of("a", "1"));
+    dev.loadstone.session.testing.MutableClock fastNode = new dev.loadstone.session.testing.MutableClock(
+        clock.instant().plus(Duration.ofMinutes(10)));
+    SessionFactory skewed = SessionFactory.builder().clock(fastNode).touchShare(0.5).build();
+    try (BlockingSessionStore nodeB = BlockingSessionStore.of(newStore(skewed))) {
+      Session r = nodeB.load(s.id()).orElseThrow(); // 10 min "later" on its clock, below the touch threshold
+      r.setAttribute("b", "2");
+      nodeB.save(r);
+    }
+    assertThat(pttl(s.id())).isGreaterThan(Duration.ofMinutes(29).toMillis());
+  }
+
+  @Test
+  void afterAFailedConnectRequestsFailFastWithoutConnectingAgainUntilTheBackOffEnds() throws Exception {
+    try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
+      List<java.net.Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+      Thread acceptor = new Thread(() -> {
+        try {
+          while (true) {
+            held.add(silent.accept()); // accepts and never answers: every handshake times out
+            accepted.incrementAndGet();
+          }
+        } catch (java.io.IOException closed) {
+          // the test is over
+        }
+      });
+      acceptor.setDaemon(true);
+      acceptor.start();
+      try (BlockingSessionStore s = BlockingSessionStore.of(RedisSessionStore.builder()
+          .uri("redis://127.0.0.1:" + silent.getLocalPort()).sessions(factory)
+          .connectTimeout(Duration.ofMillis(300)).maxReconnectDelay(Duration.ofSeconds(30)).build())) {
+        for (int i = 0; i < 5; i++) {
+          assertThatThrownBy(() -> s.load(factory.ids().next())).isInstanceOf(SessionStoreUnavailableException.class);
+        }
+      }
+      assertThat(accepted.get()).isEqualTo(1);
+      for (java.net.Socket socket : held) {
+        socket.close();
+      }
+    }
   }
 }

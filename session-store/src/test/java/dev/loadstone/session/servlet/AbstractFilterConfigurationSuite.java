@@ -156,4 +156,92 @@ abstract class AbstractFilterConfigurationSuite {
     assertThat(peek.body()).isEqualTo("none");
     assertThat(browser.cookie).isEqualTo(cookie);
   }
+
+  // ---------------------------------------------------------------- regression tests (issue 10)
+
+  private FaultyStore faulty;
+
+  private Browser startFaulty() throws Exception {
+    faulty = new FaultyStore(Stores.inMemory(clock));
+    store = faulty;
+    container = newContainer();
+    return new Browser(container.start(SessionFilter.builder(faulty).build(), Map.of(), servlet), "SESSION");
+  }
+
+  @Test
+  void aStoreFailureInsideChangeSessionIdThatTheApplicationWrapsAnswers503() throws Exception {
+    Browser browser = startFaulty();
+    browser.get("/count");
+    faulty.failing = FaultyStore.Op.CHANGE_ID;
+    Browser.Reply reply = browser.get("/rotate-wrapped");
+    assertThat(reply.status()).isEqualTo(503);
+    assertThat(reply.retryAfter()).isEqualTo("5");
+    faulty.failing = FaultyStore.Op.DELETE;
+    assertThat(browser.get("/invalidate-wrapped").status()).isEqualTo(503);
+  }
+
+  @Test
+  void aSaveThatFailsAfterANonIdempotentRequestRanIsNotAnsweredWithARetryInvitation() throws Exception {
+    Browser browser = startFaulty();
+    browser.get("/count");
+    faulty.failing = FaultyStore.Op.SAVE;
+    Browser.Reply post = browser.post("/count");
+    assertThat(post.status()).isEqualTo(500);
+    assertThat(post.retryAfter()).isNull();
+    assertThat(post.body()).isEqualTo("The request was processed, but its session could not be saved.\n");
+    Browser.Reply get = browser.get("/count");
+    assertThat(get.status()).isEqualTo(503);
+    assertThat(get.retryAfter()).isEqualTo("5");
+  }
+
+  @Test
+  void theSessionConfigOfTheWebApplicationSetsTheTimeoutAndTheCookieName() throws Exception {
+    container = newContainer();
+    int port = container.start(null, Map.of(), servlet, new ServletContainer.WebApp(7, "APPSESSION"));
+    Browser browser = new Browser(port, "APPSESSION");
+    Browser.Reply first = browser.get("/interval");
+    assertThat(first.body()).isEqualTo("interval=420");
+    assertThat(first.setCookie()).startsWith("APPSESSION=");
+    assertThat(browser.get("/count").body()).startsWith("visits=2 new=false");
+  }
+
+  @Test
+  void aTokenStoreWithARevocationListOnAStoppedRedisDeploysAndWorksOnceRedisIsUp(@TempDir Path dir) throws Exception {
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    Path keys = Files.writeString(dir.resolve("keys"), "web=" + Base64.getEncoder().encodeToString(key) + "\n");
+    redis = RedisServerProcess.start();
+    redis.kill();
+    container = newContainer();
+    int port = container.start(null, Map.of(
+        "store", "token",
+        "token.keys-file", keys.toString(),
+        "token.revocation-redis-uri", redis.uri()), servlet);
+    Browser browser = new Browser(port, "SESSION");
+    assertThat(browser.get("/count").status()).isEqualTo(200); // a new session needs no revocation check
+    assertThat(browser.get("/count").status()).isEqualTo(503);
+    redis.restart();
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+        .until(() -> browser.get("/peek").status() == 200);
+    assertThat(browser.get("/count").body()).startsWith("visits=2 ");
+  }
+
+  @Test
+  void webXmlSendsTheMetricsToTheApplicationsRegistry(@TempDir Path dir) throws Exception {
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    Path keys = Files.writeString(dir.resolve("keys"), "web=" + Base64.getEncoder().encodeToString(key) + "\n");
+    io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    container = newContainer();
+    int port = container.start(null, Map.of(
+        "store", "token",
+        "token.keys-file", keys.toString(),
+        "metrics.registry-attribute", "app.meters"), servlet,
+        new ServletContainer.WebApp(null, null, Map.of("app.meters", registry)));
+    Browser browser = new Browser(port, "SESSION");
+    browser.cookie = "garbage";
+    assertThat(browser.get("/peek").body()).isEqualTo("none");
+    assertThat(registry.get("loadstone.session.token.rejected").tag("reason", "malformed").counter().count())
+        .isEqualTo(1.0);
+  }
 }

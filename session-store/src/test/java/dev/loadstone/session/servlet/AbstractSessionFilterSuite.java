@@ -245,6 +245,97 @@ abstract class AbstractSessionFilterSuite {
     assertThat(other.get("/count").body()).startsWith("visits=2 new=false");
   }
 
+  // ---------------------------------------------------------------- regression tests (issue 10)
+
+  @Test
+  void thePreLoginIdGetsNoSessionRightAfterLogin() throws Exception {
+    Browser attacker = new Browser(port, "SESSION");
+    attacker.get("/count"); // the attacker's own session, whose id it plants in the victim's browser
+    String planted = attacker.cookie;
+    Browser victim = new Browser(port, "SESSION");
+    victim.cookie = planted;
+    Browser.Reply login = victim.get("/login?user=alice");
+    assertThat(login.body()).startsWith("user=alice id=");
+    assertThat(victim.cookie).isNotEqualTo(planted);
+    Browser.Reply stolen = attacker.get("/whoami"); // at +0 s
+    assertThat(stolen.body()).isEqualTo("none");
+    assertThat(stolen.setCookies()).noneMatch(c -> c.contains(victim.cookie));
+    assertThat(victim.get("/whoami").body()).startsWith("user=alice id=");
+  }
+
+  @Test
+  void afterChangeSessionIdTheRequestedIdIsStillThePresentedOneAndNoLongerValid() throws Exception {
+    String id = idOf(browser.get("/count").body());
+    Browser.Reply reply = browser.get("/rotate-requested");
+    String newId = reply.body().split(" id=")[1];
+    assertThat(newId).isNotEqualTo(id);
+    assertThat(reply.body()).isEqualTo("before=" + id + " requested=" + id + " valid=false id=" + newId);
+  }
+
+  @Test
+  void aMaxInactiveIntervalOfZeroMeansNeverAndReadsBackAsZero() throws Exception {
+    assertThat(browser.get("/interval?set=0").body()).isEqualTo("interval=0");
+    assertThat(browser.get("/interval").body()).isEqualTo("interval=0");
+    clock.advance(Duration.ofHours(11));
+    assertThat(browser.get("/peek").body()).startsWith("visits=2 ");
+  }
+
+  @Test
+  void everyFormOfSendRedirectStillGetsItsCookie() throws Exception {
+    for (String form : List.of("int", "boolean", "int-boolean")) {
+      Browser b = new Browser(port, "SESSION");
+      Browser.Reply redirect = b.get("/redirect-status?form=" + form);
+      assertThat(redirect.status()).as(form).isEqualTo(form.equals("int") ? 303 : form.equals("boolean") ? 302 : 307);
+      assertThat(redirect.location()).as(form).endsWith("/count");
+      assertThat(redirect.setCookie()).as(form).startsWith("SESSION=");
+      assertThat(b.get("/count").body()).as(form).startsWith("visits=2 new=false");
+    }
+  }
+
+  @Test
+  void theErrorPageSeesTheSameSessionAndTheContainerCreatesNoSessionOfItsOwn() throws Exception {
+    String id = idOf(browser.get("/count").body());
+    Browser.Reply error = browser.get("/throw");
+    assertThat(error.status()).isEqualTo(500);
+    assertThat(error.body()).isEqualTo("error-page visits=2 id=" + id);
+    assertThat(error.allSetCookies()).noneMatch(c -> c.startsWith("JSESSIONID"));
+    assertThat(browser.get("/count").body()).isEqualTo("visits=3 new=false id=" + id);
+  }
+
+  @Test
+  void anAsyncRequestSeesTheSameSessionAndItsChangesAreSavedWithTheCookie() throws Exception {
+    Browser.Reply first = browser.get("/async");
+    assertThat(first.status()).isEqualTo(200);
+    assertThat(first.body()).startsWith("async visits=1 id=").endsWith(" dispatch=ASYNC");
+    assertThat(first.setCookie()).startsWith("SESSION=");
+    assertThat(first.allSetCookies()).noneMatch(c -> c.startsWith("JSESSIONID"));
+    String id = first.body().split(" id=")[1].split(" ")[0];
+    assertThat(browser.get("/async").body()).isEqualTo("async visits=2 id=" + id + " dispatch=ASYNC");
+    assertThat(browser.get("/count").body()).isEqualTo("visits=3 new=false id=" + id);
+  }
+
+  @Test
+  void theSessionCookieIsNeverVisibleToTheApplicationSoItIsNeverCopiedIntoTheSession() throws Exception {
+    browser.get("/count");
+    browser.otherCookie = "theme=dark";
+    Browser.Reply reply = browser.get("/cookies");
+    assertThat(reply.body()).isEqualTo("header=theme=dark headers=[theme=dark] cookies=theme");
+    assertThat(browser.get("/count").body()).startsWith("visits=2 new=false");
+  }
+
+  @Test
+  void anIdleSessionThatTimesOutFiresSessionDestroyedOnceAndUnbindsItsValues() throws Exception {
+    CountingServlet.ExpiryWatch.EVENTS.clear();
+    String id = browser.get("/expiring").body().split("id=")[1];
+    clock.advance(Duration.ofSeconds(2));
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
+        .until(() -> events.contains("destroyed"));
+    assertThat(events.stream().filter("destroyed"::equals)).hasSize(1);
+    assertThat(CountingServlet.ExpiryWatch.EVENTS).containsExactly("unbound watch from watch");
+    assertThat(browser.get("/peek").body()).isEqualTo("none");
+    assertThat(id).isNotEmpty();
+  }
+
   static String idOf(String body) {
     return body.substring(body.indexOf("id=") + 3).split(" ")[0];
   }

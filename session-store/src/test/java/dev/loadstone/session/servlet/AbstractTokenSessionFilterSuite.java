@@ -29,4 +29,15 @@ abstract class AbstractTokenSessionFilterSuite extends AbstractSessionFilterSuit
     redis.call("FLUSHALL");
     return Stores.tokens(revocations, clock);
   }
+
+  @org.junit.jupiter.api.Test
+  void aSessionThatOutgrowsTheCookieKeepsThePreviousTokenAndAnswersNormally() throws Exception {
+    browser.get("/count");
+    String token = browser.cookie;
+    Browser.Reply grown = browser.get("/grow?kib=5");
+    org.assertj.core.api.Assertions.assertThat(grown.status()).isEqualTo(200);
+    org.assertj.core.api.Assertions.assertThat(grown.setCookies()).isEmpty();
+    org.assertj.core.api.Assertions.assertThat(browser.cookie).isEqualTo(token);
+    org.assertj.core.api.Assertions.assertThat(browser.get("/count").body()).startsWith("visits=2 new=false");
+  }
 }

@@ -18,6 +18,8 @@ final class Browser {
   private final int port;
   private final String cookieName;
   String cookie; // the value held, or null
+  /** Another cookie sent alongside (name=value), or null. */
+  String otherCookie;
 
   int port() {
     return port;
@@ -30,10 +32,24 @@ final class Browser {
 
   /** A GET; takes a Set-Cookie for the session cookie (an expired one empties the jar). */
   Reply get(String path) throws Exception {
+    return send("GET", path);
+  }
+
+  /** A POST with an empty body. */
+  Reply post(String path) throws Exception {
+    return send("POST", path);
+  }
+
+  private Reply send(String method, String path) throws Exception {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .method(method, HttpRequest.BodyPublishers.noBody())
         .timeout(Duration.ofSeconds(20));
-    if (cookie != null) {
-      request.header("Cookie", cookieName + "=" + cookie);
+    String sent = cookie != null ? cookieName + "=" + cookie : null;
+    if (otherCookie != null) {
+      sent = sent == null ? otherCookie : otherCookie + "; " + sent;
+    }
+    if (sent != null) {
+      request.header("Cookie", sent);
     }
     HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
     List<String> setCookies = response.headers().allValues("Set-Cookie").stream()
@@ -45,10 +61,13 @@ final class Browser {
       cookie = header.contains("Max-Age=0") ? null : value;
     }
     return new Reply(response.statusCode(), response.body(), setCookies, response.headers().firstValue("Retry-After")
-        .orElse(null), response.headers().firstValue("Location").orElse(null));
+        .orElse(null), response.headers().firstValue("Location").orElse(null),
+        response.headers().allValues("Set-Cookie"));
   }
 
-  record Reply(int status, String body, List<String> setCookies, String retryAfter, String location) {
+  /** {@code setCookies}: the session cookie's headers; {@code allSetCookies}: every Set-Cookie (JSESSIONID too). */
+  record Reply(int status, String body, List<String> setCookies, String retryAfter, String location,
+      List<String> allSetCookies) {
     /** The session cookie header, when exactly one was sent. */
     String setCookie() {
       if (setCookies.size() != 1) {

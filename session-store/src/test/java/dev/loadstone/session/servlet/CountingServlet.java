@@ -1,5 +1,6 @@
 package dev.loadstone.session.servlet;
 
+import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -22,7 +23,12 @@ final class CountingServlet extends HttpServlet {
   final List<String> bindingEvents = new CopyOnWriteArrayList<>();
 
   @Override
-  protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+  protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException, ServletException {
+    doGet(req, resp);
+  }
+
+  @Override
+  protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException, ServletException {
     invocations.incrementAndGet();
     resp.setContentType("text/plain;charset=utf-8");
     String path = req.getPathInfo() != null ? req.getPathInfo() : req.getServletPath();
@@ -139,6 +145,98 @@ final class CountingServlet extends HttpServlet {
         count(req.getSession());
         resp.sendError(409, "conflict on purpose");
       }
+      case "/login" -> {
+        HttpSession session = req.getSession();
+        session.setAttribute("user", req.getParameter("user"));
+        String id = req.changeSessionId();
+        resp.getWriter().print("user=" + session.getAttribute("user") + " id=" + id);
+      }
+      case "/whoami" -> {
+        HttpSession session = req.getSession(false);
+        resp.getWriter().print(session == null || session.getAttribute("user") == null ? "none"
+            : "user=" + session.getAttribute("user") + " id=" + session.getId());
+      }
+      case "/rotate-requested" -> {
+        HttpSession session = req.getSession();
+        String before = req.getRequestedSessionId();
+        req.changeSessionId();
+        resp.getWriter().print("before=" + before + " requested=" + req.getRequestedSessionId() + " valid="
+            + req.isRequestedSessionIdValid() + " id=" + session.getId());
+      }
+      case "/redirect-status" -> {
+        count(req.getSession());
+        switch (req.getParameter("form")) {
+          case "int" -> resp.sendRedirect("/count", 303);
+          case "boolean" -> resp.sendRedirect("/count", false);
+          default -> resp.sendRedirect("/count", 307, true);
+        }
+      }
+      case "/throw" -> {
+        count(req.getSession());
+        throw new IllegalStateException("failing on purpose");
+      }
+      case "/error-page" -> {
+        HttpSession session = req.getSession(false);
+        resp.setStatus(500);
+        resp.getWriter().print("error-page " + (session == null ? "no session"
+            : "visits=" + session.getAttribute("visits") + " id=" + session.getId()));
+      }
+      case "/async" -> {
+        jakarta.servlet.AsyncContext async = req.startAsync();
+        async.start(() -> {
+          HttpServletRequest r = (HttpServletRequest) async.getRequest();
+          count(r.getSession());
+          async.dispatch("/async-done");
+        });
+      }
+      case "/async-done" -> {
+        HttpSession session = req.getSession(false);
+        resp.getWriter().print(session == null ? "async no session"
+            : "async visits=" + session.getAttribute("visits") + " id=" + session.getId() + " dispatch="
+                + req.getDispatcherType());
+      }
+      case "/cookies" -> {
+        HttpSession session = req.getSession();
+        StringBuilder names = new StringBuilder();
+        if (req.getCookies() != null) {
+          for (jakarta.servlet.http.Cookie c : req.getCookies()) {
+            names.append(c.getName()).append(' ');
+          }
+        }
+        String seen = "header=" + req.getHeader("Cookie") + " headers=" + java.util.Collections.list(
+            req.getHeaders("Cookie")) + " cookies=" + names.toString().strip();
+        session.setAttribute("seen", seen); // what a saved request would copy into the session
+        resp.getWriter().print(seen);
+      }
+      case "/grow" -> {
+        HttpSession session = req.getSession();
+        count(session);
+        session.setAttribute("big", "x".repeat(1024 * Integer.parseInt(req.getParameter("kib"))));
+        resp.getWriter().print("grown visits=" + session.getAttribute("visits"));
+      }
+      case "/rotate-wrapped" -> {
+        req.getSession();
+        try {
+          req.changeSessionId();
+        } catch (RuntimeException e) {
+          throw new ServletException("the framework wraps it", e); // as Spring Security's filters do
+        }
+        resp.getWriter().print("rotated");
+      }
+      case "/invalidate-wrapped" -> {
+        try {
+          req.getSession().invalidate();
+        } catch (RuntimeException e) {
+          throw new ServletException("the framework wraps it", e);
+        }
+        resp.getWriter().print("invalidated");
+      }
+      case "/expiring" -> {
+        HttpSession session = req.getSession();
+        session.setAttribute("watch", new ExpiryWatch("watch"));
+        session.setMaxInactiveInterval(1);
+        resp.getWriter().print("expiring id=" + session.getId());
+      }
       default -> resp.sendError(404);
     }
   }
@@ -178,6 +276,23 @@ final class CountingServlet extends HttpServlet {
     @Override
     public String toString() {
       return name;
+    }
+  }
+
+  /** A stored value that records, in a static list, when a session it is in unbinds it (expiry included). */
+  public static final class ExpiryWatch implements HttpSessionBindingListener {
+    static final List<String> EVENTS = new CopyOnWriteArrayList<>();
+    public String name;
+
+    public ExpiryWatch() {}
+
+    ExpiryWatch(String name) {
+      this.name = name;
+    }
+
+    @Override
+    public void valueUnbound(HttpSessionBindingEvent event) {
+      EVENTS.add("unbound " + name + " from " + event.getName());
     }
   }
 }

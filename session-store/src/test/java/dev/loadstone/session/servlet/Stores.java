@@ -18,7 +18,8 @@ final class Stores {
 
   /** The codec of every store here: JSON, with the binding-listener value of the sample servlet registered. */
   static SessionCodec codec() {
-    return JsonSessionCodec.builder().register("recording", CountingServlet.Recording.class).build();
+    return JsonSessionCodec.builder().register("recording", CountingServlet.Recording.class)
+        .register("expiry-watch", CountingServlet.ExpiryWatch.class).build();
   }
 
   static SessionStore inMemory(Clock clock) {

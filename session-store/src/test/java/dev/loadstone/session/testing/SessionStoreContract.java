@@ -35,6 +35,9 @@ public abstract class SessionStoreContract {
   /** Writes raw attribute bytes into a stored session, behind the store's back (a value from another deploy). */
   protected abstract void writeRawAttribute(String id, String name, byte[] bytes);
 
+  /** The raw attribute bytes as stored (null when absent), read behind the store's back. */
+  protected abstract byte[] readRawAttribute(String id, String name);
+
   protected SessionFactory.Builder factoryBuilder() {
     return SessionFactory.builder()
         .clock(clock)
@@ -253,5 +256,62 @@ public abstract class SessionStoreContract {
     Session again = store.load(s.id()).orElseThrow();
     assertThat(again.getAttributeNames()).containsExactly("good");
     assertThat(meters.get(SessionFactory.UNDECODABLE_METRIC).counter().count()).isEqualTo(1.0);
+  }
+
+  // ---------------------------------------------------------------- regression tests (issue 10)
+
+  @Test
+  void theOldIdLoadsNoSessionRightAfterChangeId() {
+    Session s = saved(Map.of("user", "anonymous"));
+    Session login = store.load(s.id()).orElseThrow();
+    login.setAttribute("user", "alice");
+    Session moved = store.changeId(login);
+    store.save(moved);
+    // the attacker planted s.id() before the login and presents it at +0 s
+    assertThat(store.load(s.id())).isEmpty();
+    assertThat(store.load(moved.id()).orElseThrow().getAttribute("user")).isEqualTo("alice");
+  }
+
+  @Test
+  void aRequestThatLoadedBeforeTheIdChangeKeepsWorkingButIsNeverHandedTheNewId() {
+    Session s = saved(Map.of("a", "1"));
+    Session inFlight = store.load(s.id()).orElseThrow(); // the legitimate client's parallel request
+    Session login = store.load(s.id()).orElseThrow();
+    Session moved = store.changeId(login);
+    store.save(moved);
+    inFlight.setAttribute("c", "3");
+    String handle = store.save(inFlight);
+    assertThat(handle).isNotEqualTo(moved.id());
+    assertThat(store.load(moved.id()).orElseThrow().getAttribute("c")).isEqualTo("3");
+    assertThat(store.load(s.id())).isEmpty();
+  }
+
+  @Test
+  void aReadOnlyRequestNeverWritesBackAValueItOnlyRead() {
+    Session s = saved(Map.of("price", new java.math.BigDecimal("12345678901234567890.123456789"), "n", 5L));
+    Session reader = store.load(s.id()).orElseThrow();
+    reader.getAttribute("price");
+    reader.getAttribute("n");
+    Session writer = store.load(s.id()).orElseThrow();
+    writer.setAttribute("price", new java.math.BigDecimal("1.50"));
+    writer.setAttribute("n", 6L);
+    store.save(writer);
+    store.save(reader); // changed nothing: must not write its stale copy over the writer's
+    Session back = store.load(s.id()).orElseThrow();
+    assertThat(back.getAttribute("price")).isEqualTo(new java.math.BigDecimal("1.50"));
+    assertThat(back.getAttribute("n")).isEqualTo(6L);
+  }
+
+  @Test
+  void anAttributeThatNoLongerDecodesIsDroppedLocallyButKeptInTheStoreForNodesThatStillReadIt() {
+    Session s = saved(Map.of("good", "yes", "cart", new Cart("a", List.of())));
+    JsonSessionCodec otherDeploy = JsonSessionCodec.builder().register("cart-v2", Cart.class).build();
+    writeRawAttribute(s.id(), "cart", otherDeploy.encode(new Cart("b", List.of("pear"))));
+    Session r = store.load(s.id()).orElseThrow();
+    assertThat(r.getAttribute("cart")).isNull();
+    r.setAttribute("good", "still");
+    store.save(r);
+    assertThat(readRawAttribute(s.id(), "cart")).isEqualTo(otherDeploy.encode(new Cart("b", List.of("pear"))));
+    assertThat(store.load(s.id()).orElseThrow().getAttribute("good")).isEqualTo("still");
   }
 }
