@@ -2,26 +2,26 @@ package dev.loadstone.session.token;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Ticker;
 import dev.loadstone.session.JsonSessionCodec;
 import dev.loadstone.session.Session;
-import dev.loadstone.session.SessionCodec;
+import dev.loadstone.session.SessionChanges;
+import dev.loadstone.session.SessionData;
+import dev.loadstone.session.SessionEventListener;
+import dev.loadstone.session.SessionFactory;
+import dev.loadstone.session.SessionIds;
 import dev.loadstone.session.SessionStore;
+import dev.loadstone.session.TrackedSession;
+import dev.loadstone.session.spi.SessionEvents;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Metrics;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,51 +34,54 @@ final class DefaultTokenSessionStore implements TokenSessionStore {
 
   private final KeyRing keys;
   private final TokenFormat format;
-  private final SessionCodec codec;
-  private final Clock clock;
-  private final SecureRandom random;
-  private final Duration idleTimeout;
-  private final Duration absoluteTimeout;
+  private final SessionFactory factory;
   private final Duration refreshThreshold; // null: half the session's idle timeout
   private final int maxCookieBytes;
   private final int maxTokenChars;
   private final SessionStore spillStore;
-  private final RevocationList revocations;
-  private final Cache<String, Boolean> revokedCache;
-  /** Sessions this node loaded or saved lately: bounds revocation TTLs and finds spilled data to delete. */
-  private final Cache<String, Seen> seen;
+  private final Revocations revocations;
+  private final SessionEvents events = new SessionEvents("token-sessions", null, null);
+  /** Expired sessions this node has reported (a client may present its expired token many times). */
+  private final Cache<String, Boolean> reported = Caffeine.newBuilder().maximumSize(100_000)
+      .expireAfterWrite(Duration.ofHours(1)).build();
   private final Map<Rejection, Counter> rejected = new EnumMap<>(Rejection.class);
-  private final Counter droppedAttributes;
 
   DefaultTokenSessionStore(TokenSessionStore.Builder b) {
     this.keys = b.keyRing;
-    this.clock = b.clock != null ? b.clock : Clock.systemUTC();
-    this.random = b.random != null ? b.random : new SecureRandom();
+    SecureRandom random = b.random != null ? b.random : new SecureRandom();
+    this.factory = b.sessions != null ? b.sessions : factory(b, random);
     this.format = new TokenFormat(b.encrypt != null && b.encrypt, random);
-    this.codec = b.codec != null ? b.codec : JsonSessionCodec.builder().build();
-    this.idleTimeout = b.idleTimeout != null ? b.idleTimeout : Duration.ofMinutes(30);
-    this.absoluteTimeout = b.absoluteTimeout != null ? b.absoluteTimeout : Duration.ofHours(12);
     this.refreshThreshold = b.refreshThreshold;
     this.maxCookieBytes = b.maxCookieBytes != null ? b.maxCookieBytes : DEFAULT_MAX_COOKIE_BYTES;
     this.maxTokenChars = Math.max(2 * maxCookieBytes, 8_192);
     this.spillStore = b.spillStore;
-    this.revocations = b.revocationList;
-    Ticker ticker = () -> TimeUnit.MILLISECONDS.toNanos(clock.millis());
-    Duration cacheTtl = b.revocationCacheTtl != null ? b.revocationCacheTtl : Duration.ofSeconds(5);
-    this.revokedCache =
-        Caffeine.newBuilder().ticker(ticker).expireAfterWrite(cacheTtl).maximumSize(100_000).build();
-    this.seen =
-        Caffeine.newBuilder().ticker(ticker).expireAfterWrite(Duration.ofMinutes(5)).maximumSize(10_000).build();
-    MeterRegistry registry = b.meterRegistry != null ? b.meterRegistry : Metrics.globalRegistry;
+    this.revocations = new Revocations(b.revocationList, b.spillStore != null, factory.clock(),
+        b.revocationCacheTtl != null ? b.revocationCacheTtl : Duration.ofSeconds(5), factory.absoluteTimeout());
     for (Rejection r : Rejection.values()) {
       rejected.put(r, Counter.builder("loadstone.session.token.rejected")
           .description("Presented session tokens that gave no session, by reason")
           .tag("reason", r.tag())
-          .register(registry));
+          .register(factory.meterRegistry()));
     }
-    this.droppedAttributes = Counter.builder("loadstone.session.token.attributes.dropped")
-        .description("Session attributes dropped because their value no longer decodes")
-        .register(registry);
+  }
+
+  private static SessionFactory factory(TokenSessionStore.Builder b, SecureRandom random) {
+    SessionFactory.Builder f = SessionFactory.builder()
+        .codec(b.codec != null ? b.codec : JsonSessionCodec.builder().build())
+        .ids(SessionIds.of(random, 16));
+    if (b.clock != null) {
+      f.clock(b.clock);
+    }
+    if (b.idleTimeout != null) {
+      f.idleTimeout(b.idleTimeout);
+    }
+    if (b.absoluteTimeout != null) {
+      f.absoluteTimeout(b.absoluteTimeout);
+    }
+    if (b.meterRegistry != null) {
+      f.meterRegistry(b.meterRegistry);
+    }
+    return f.build();
   }
 
   @Override
@@ -86,19 +89,11 @@ final class DefaultTokenSessionStore implements TokenSessionStore {
     return keys;
   }
 
-  // ---- create
-
   @Override
   public CompletionStage<Session> create() {
-    Instant now = clock.instant();
-    return CompletableFuture.completedFuture(
-        new TokenSession(clock, codec, newId(), now, now, idleTimeout, absoluteTimeout, true));
-  }
-
-  private String newId() {
-    byte[] bytes = new byte[16];
-    random.nextBytes(bytes);
-    return B64.encodeToString(bytes);
+    TrackedSession s = factory.create();
+    s.storeState(new TokenState(null, null, null));
+    return CompletableFuture.completedFuture(s);
   }
 
   // ---- load
@@ -121,20 +116,18 @@ final class DefaultTokenSessionStore implements TokenSessionStore {
     } catch (RuntimeException e) {
       return reject(Rejection.BAD_PAYLOAD, handle);
     }
-    Instant now = clock.instant();
-    if (!now.isBefore(payload.expiresAt)) {
+    if (!factory.clock().instant().isBefore(payload.expiresAt)) {
+      reportExpired(payload);
       return reject(Rejection.EXPIRED, handle);
     }
-    return checkRevoked(payload.id).thenCompose(revoked -> {
+    return revocations.isRevoked(payload.id).thenCompose(revoked -> {
       if (revoked) {
         return reject(Rejection.REVOKED, handle);
       }
       if (payload.kind == TokenPayload.INLINE) {
-        return CompletableFuture.completedFuture(Optional.of(toSession(payload, handle, null)));
+        return CompletableFuture.completedFuture(Optional.of(open(payload, handle, payload.expiresAt, null)));
       }
-      return spillStore == null
-          ? reject(Rejection.SPILL_MISSING, handle)
-          : loadSpilled(payload, handle);
+      return spillStore == null ? reject(Rejection.SPILL_MISSING, handle) : loadSpilled(payload, handle);
     });
   }
 
@@ -153,41 +146,41 @@ final class DefaultTokenSessionStore implements TokenSessionStore {
       if (!inline.id.equals(reference.id)) {
         return reject(Rejection.SPILL_MISSING, handle);
       }
-      TokenSession session = toSession(inline, handle, spilled.get());
-      session.markLoaded(handle, reference.expiresAt);
-      return CompletableFuture.completedFuture(Optional.of(session));
+      return CompletableFuture.completedFuture(Optional.of(open(inline, handle, reference.expiresAt, spilled.get())));
     });
   }
 
-  private TokenSession toSession(TokenPayload payload, String handle, Session spilled) {
-    TokenSession session = new TokenSession(clock, codec, payload.id, payload.created, payload.lastAccessed,
-        payload.idleTimeout, payload.absoluteTimeout, false);
-    for (Map.Entry<String, byte[]> e : payload.attributes.entrySet()) {
-      session.loadAttribute(e.getKey(), e.getValue()); // decoded on first read
-    }
-    session.onUndecodable((name, ex) -> {
-      droppedAttributes.increment();
-      log.debug("session {}...: attribute '{}' no longer decodes and is dropped: {}", prefix(payload.id), name,
-          ex.toString());
-    });
-    session.markLoaded(handle, payload.expiresAt);
-    session.spilled(spilled);
-    remember(session);
+  private static SessionData data(TokenPayload p) {
+    return new SessionData(p.id, p.created, p.lastAccessed, p.idleTimeout, p.absoluteTimeout, p.attributes);
+  }
+
+  private Session open(TokenPayload payload, String handle, Instant tokenExpiry, Session spilled) {
+    TrackedSession session = factory.open(data(payload)); // attributes decode on first read
+    session.storeState(new TokenState(handle, tokenExpiry, spilled));
+    revocations.remember(session, spilled != null ? spilled.id() : null);
     return session;
   }
 
-  private CompletionStage<Boolean> checkRevoked(String id) {
-    if (revocations == null) {
-      return CompletableFuture.completedFuture(false);
+  /** An authentic token presented after its expiry: the one moment a token session's expiry can be seen. */
+  private void reportExpired(TokenPayload payload) {
+    if (!events.hasListeners() || payload.kind != TokenPayload.INLINE || reported.asMap().putIfAbsent(payload.id, true) != null) {
+      return;
     }
-    Boolean cached = revokedCache.getIfPresent(id);
-    if (cached != null) {
-      return CompletableFuture.completedFuture(cached);
+    Session view = factory.view(data(payload));
+    if (revocations.list() == null) {
+      events.expired(view);
+      return;
     }
-    return revocations.isRevoked(id).thenApply(revoked -> {
-      revokedCache.put(id, revoked);
-      return revoked;
-    });
+    Duration ttl = Duration.between(factory.clock().instant(), payload.created.plus(payload.absoluteTimeout));
+    revocations.list().claimExpiry(payload.id, ttl.compareTo(Duration.ofMinutes(1)) > 0 ? ttl : Duration.ofMinutes(1))
+        .whenComplete((first, e) -> {
+          if (e != null) {
+            log.debug("session {}...: expiry not reported, the revocation list is unreachable: {}",
+                SessionIds.prefix(payload.id), e.toString());
+          } else if (first) {
+            events.expired(view);
+          }
+        });
   }
 
   private <T> CompletionStage<Optional<T>> reject(Rejection reason, String handle) {
@@ -203,24 +196,23 @@ final class DefaultTokenSessionStore implements TokenSessionStore {
 
   @Override
   public CompletionStage<String> save(Session session) {
-    TokenSession s = own(session);
-    Instant now = clock.instant();
-    Map<String, byte[]> encoded = s.encodeAttributes();
-    if (!s.isDirty(encoded) && s.token() != null) {
-      Duration left = Duration.between(now, s.tokenExpiry());
-      if (left.compareTo(threshold(s)) > 0) {
-        return CompletableFuture.completedFuture(s.token());
-      }
+    TrackedSession s = own(session);
+    TokenState state = s.storeState(TokenState.class);
+    SessionChanges changes = s.changes();
+    Instant now = factory.clock().instant();
+    boolean changed = changes.isNew() || !changes.setAttributes().isEmpty() || !changes.removedAttributes().isEmpty()
+        || changes.idleTimeoutChanged() || state.idChanged || state.token == null;
+    if (!changed && Duration.between(now, state.tokenExpiry).compareTo(threshold(s)) > 0) {
+      return CompletableFuture.completedFuture(state.token);
     }
-    Instant expiry = expiry(s, now);
-    byte[] inline = new TokenPayload(TokenPayload.INLINE, s.id(), s.creationTime(), s.lastAccessedTime(), now,
-        expiry, s.idleTimeout(), s.absoluteTimeout(), encoded, null).encode();
+    SessionData after = changes.after();
+    Instant expiry = expiry(after, now);
+    byte[] inline = new TokenPayload(TokenPayload.INLINE, s.id(), after.creationTime(), after.lastAccessedTime(), now,
+        expiry, after.idleTimeout(), after.absoluteTimeout(), after.attributes(), null).encode();
     String token = format.seal(inline, keys.newest());
     if (token.length() <= maxCookieBytes) {
-      Session formerSpill = s.spilled();
-      s.spilled(null);
-      s.markSaved(token, expiry, encoded);
-      remember(s);
+      Session formerSpill = state.spilled;
+      issued(s, state, after, token, expiry, null);
       if (formerSpill != null) {
         // Small enough again: the cookie holds it all; drop the spilled copy (it would expire anyway).
         return spillStore.delete(formerSpill.id()).handle((ok, error) -> token);
@@ -228,29 +220,35 @@ final class DefaultTokenSessionStore implements TokenSessionStore {
       return CompletableFuture.completedFuture(token);
     }
     if (spillStore == null) {
-      CompletableFuture<String> failed = new CompletableFuture<>();
-      failed.completeExceptionally(new SessionTooLargeException(prefix(s.id()), token.length(), maxCookieBytes));
-      return failed;
+      return CompletableFuture.failedFuture(new SessionTooLargeException(SessionIds.prefix(s.id()), token.length(),
+          maxCookieBytes));
     }
-    CompletionStage<Session> target = s.spilled() != null
-        ? CompletableFuture.completedFuture(s.spilled())
+    CompletionStage<Session> target = state.spilled != null
+        ? CompletableFuture.completedFuture(state.spilled)
         : spillStore.create();
     return target.thenCompose(spill -> {
       spill.setIdleTimeout(Duration.between(now, expiry).plusMinutes(1));
       spill.setAttribute(SPILL_ATTRIBUTE, B64.encodeToString(inline));
       return spillStore.save(spill).thenApply(spillHandle -> {
-        byte[] reference = new TokenPayload(TokenPayload.REFERENCE, s.id(), s.creationTime(), s.lastAccessedTime(),
-            now, expiry, s.idleTimeout(), s.absoluteTimeout(), null, spillHandle).encode();
+        byte[] reference = new TokenPayload(TokenPayload.REFERENCE, s.id(), after.creationTime(),
+            after.lastAccessedTime(), now, expiry, after.idleTimeout(), after.absoluteTimeout(), null, spillHandle).encode();
         String referenceToken = format.seal(reference, keys.newest());
-        s.spilled(spill);
-        s.markSaved(referenceToken, expiry, encoded);
-        remember(s);
+        issued(s, state, after, referenceToken, expiry, spill);
         return referenceToken;
       });
     });
   }
 
-  private Duration threshold(TokenSession s) {
+  private void issued(TrackedSession s, TokenState state, SessionData after, String token, Instant expiry, Session spill) {
+    s.markSaved(after);
+    state.token = token;
+    state.tokenExpiry = expiry;
+    state.spilled = spill;
+    state.idChanged = false;
+    revocations.remember(s, spill != null ? spill.id() : null);
+  }
+
+  private Duration threshold(Session s) {
     if (refreshThreshold != null) {
       return refreshThreshold;
     }
@@ -259,7 +257,7 @@ final class DefaultTokenSessionStore implements TokenSessionStore {
   }
 
   /** Idle expiry from now, capped by the absolute timeout from creation. */
-  private static Instant expiry(Session s, Instant now) {
+  private static Instant expiry(SessionData s, Instant now) {
     Instant absolute = s.creationTime().plus(s.absoluteTimeout());
     if (s.idleTimeout().isZero()) {
       return absolute;
@@ -268,92 +266,48 @@ final class DefaultTokenSessionStore implements TokenSessionStore {
     return idle.isBefore(absolute) ? idle : absolute;
   }
 
-  // ---- delete, changeId
+  // ---- delete, changeId, events
 
   @Override
   public CompletionStage<Void> delete(String id) {
-    Seen known = seen.getIfPresent(id);
-    seen.invalidate(id);
-    CompletionStage<Void> revoked = revoke(id, known);
-    if (known != null && known.spillId != null && spillStore != null) {
-      String spillId = known.spillId;
-      return revoked.thenCompose(ok -> spillStore.delete(spillId));
-    }
-    return revoked;
+    return revocations.revoke(id).thenCompose(known -> known != null && known.spillId() != null && spillStore != null
+        ? spillStore.delete(known.spillId())
+        : CompletableFuture.completedFuture(null));
   }
 
   @Override
   public CompletionStage<Session> changeId(Session session) {
-    TokenSession s = own(session);
+    TrackedSession s = own(session);
     String oldId = s.id();
-    Seen known = seen.getIfPresent(oldId);
-    seen.invalidate(oldId);
-    s.changeId(newId());
-    remember(s);
+    s.moveTo(factory.ids().next());
+    s.storeState(TokenState.class).idChanged = true;
     // Tokens of the old id could be a fixation attacker's copy: void them where a revocation list exists.
-    return revoke(oldId, known).thenApply(ok -> s);
+    return revocations.revoke(oldId).thenApply(known -> {
+      revocations.remember(s, known != null ? known.spillId() : null);
+      return s;
+    });
   }
 
-  private CompletionStage<Void> revoke(String id, Seen known) {
-    if (revocations == null) {
-      return CompletableFuture.completedFuture(null);
-    }
-    Instant now = clock.instant();
-    Duration ttl = known != null ? Duration.between(now, known.lastPossibleExpiry(now)) : absoluteTimeout;
-    if (ttl.isNegative() || ttl.isZero()) {
-      return CompletableFuture.completedFuture(null);
-    }
-    revokedCache.put(id, Boolean.TRUE);
-    return revocations.revoke(id, ttl);
+  @Override
+  public AutoCloseable addListener(SessionEventListener listener) {
+    return events.add(listener);
   }
 
-  private void remember(TokenSession s) {
-    if (revocations == null && spillStore == null) {
-      return; // nothing to bound or clean up later: skip the cache write on the hot path
-    }
-    seen.put(s.id(), new Seen(s.creationTime(), s.idleTimeout(), s.absoluteTimeout(),
-        s.spilled() != null ? s.spilled().id() : null));
+  @Override
+  public void close() {
+    events.close();
   }
 
-  private static TokenSession own(Session session) {
-    if (session instanceof TokenSession s) {
+  private static TrackedSession own(Session session) {
+    if (session instanceof TrackedSession s && s.storeState(TokenState.class) != null) {
       return s;
     }
     throw new IllegalArgumentException("session " + (session == null ? null : session.getClass().getName())
         + " (expected: a session created or loaded by this TokenSessionStore)");
   }
 
-  static String prefix(String id) {
-    return id.substring(0, Math.min(8, id.length()));
-  }
-
   @Override
   public String toString() {
     return "TokenSessionStore[" + (format.encrypts() ? "AES-256-GCM" : "HMAC-SHA256") + ", " + keys + "]";
-  }
-
-  /** What bounds the life of any token of a session this node has seen. */
-  private static final class Seen {
-    final Instant created;
-    final Duration idle;
-    final Duration absolute;
-    final String spillId;
-
-    Seen(Instant created, Duration idle, Duration absolute, String spillId) {
-      this.created = created;
-      this.idle = idle;
-      this.absolute = absolute;
-      this.spillId = spillId;
-    }
-
-    /** Every token issued up to now expires by this time. */
-    Instant lastPossibleExpiry(Instant now) {
-      Instant absoluteEnd = created.plus(absolute);
-      if (idle.isZero()) {
-        return absoluteEnd;
-      }
-      Instant idleEnd = now.plus(idle);
-      return idleEnd.isBefore(absoluteEnd) ? idleEnd : absoluteEnd;
-    }
   }
 }

@@ -1,6 +1,8 @@
 package dev.loadstone.session.token;
 
+import dev.loadstone.session.RevocationList;
 import dev.loadstone.session.SessionCodec;
+import dev.loadstone.session.SessionFactory;
 import dev.loadstone.session.SessionStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.security.SecureRandom;
@@ -18,6 +20,15 @@ import java.util.Objects;
  * (logged at debug, counted in {@code loadstone.session.token.rejected{reason}}); load never fails for a bad
  * token. It fails with {@link dev.loadstone.session.SessionStoreUnavailableException} only when a configured
  * revocation list or spill store cannot be reached.
+ *
+ * <p>Sessions are the same {@link dev.loadstone.session.TrackedSession}s every store hands out (from a {@link
+ * SessionFactory}); the token a session came from is the store's state attached to it.
+ *
+ * <p>Events: with no server-side state, an expiry can only be seen when a client presents its token after the
+ * token expired: then {@code sessionExpired} is reported with the session as that token holds it, once across
+ * nodes when a revocation list is configured (claimed there), else once per node. A session whose client never
+ * comes back is never reported, and a stale copy of an older token may report a session whose newer token is
+ * still alive (the store cannot tell them apart). Sessions cannot be listed by principal (no index).
  *
  * <pre>{@code
  * SessionStore store = TokenSessionStore.builder()
@@ -41,6 +52,7 @@ public interface TokenSessionStore extends SessionStore {
   /** Builds a {@link TokenSessionStore}; every option at most once. */
   final class Builder {
     KeyRing keyRing;
+    SessionFactory sessions;
     Boolean encrypt;
     SessionCodec codec;
     Clock clock;
@@ -60,6 +72,17 @@ public interface TokenSessionStore extends SessionStore {
     public Builder keyRing(KeyRing keyRing) {
       once(this.keyRing, "keyRing");
       this.keyRing = Objects.requireNonNull(keyRing, "keyRing");
+      return this;
+    }
+
+    /**
+     * Clock, ids, codec, timeouts, principal resolver and metrics shared with other stores (instead of {@link
+     * #codec}, {@link #clock}, {@link #idleTimeout}, {@link #absoluteTimeout} and {@link #meterRegistry}). Its
+     * absolute timeout must not be zero: tokens always expire.
+     */
+    public Builder sessions(SessionFactory sessions) {
+      once(this.sessions, "sessions");
+      this.sessions = Objects.requireNonNull(sessions, "sessions");
       return this;
     }
 
@@ -84,7 +107,7 @@ public interface TokenSessionStore extends SessionStore {
       return this;
     }
 
-    /** Source of session ids and GCM nonces; default a new {@link SecureRandom}. */
+    /** Source of GCM nonces (and of session ids unless {@link #sessions} is set); default a new {@link SecureRandom}. */
     public Builder random(SecureRandom random) {
       once(this.random, "random");
       this.random = Objects.requireNonNull(random, "random");
@@ -131,7 +154,8 @@ public interface TokenSessionStore extends SessionStore {
 
     /**
      * A server-side store (Redis) for sessions too large for a cookie: their data goes there and the cookie
-     * carries only a signed reference. Without it, such a save fails with {@link SessionTooLargeException}.
+     * carries only a signed reference. Without it, such a save fails with {@link SessionTooLargeException} and
+     * the client keeps its previous token (the servlet filter answers normally and logs it).
      */
     public Builder spillTo(SessionStore spillStore) {
       once(this.spillStore, "spillTo");
@@ -140,8 +164,9 @@ public interface TokenSessionStore extends SessionStore {
     }
 
     /**
-     * Remember invalidated sessions (see {@link RevocationList#redis}) so their tokens stop verifying before
-     * they expire. Without it, delete only clears the cookie and a copied token stays valid until expiry.
+     * Remember invalidated sessions (session-redis: {@code RedisRevocationLists.connect(uri, timeout)}) so their
+     * tokens stop verifying before they expire. Without it, delete only clears the cookie and a copied token stays
+     * valid until expiry.
      */
     public Builder revocationList(RevocationList revocationList) {
       once(this.revocationList, "revocationList");
@@ -159,7 +184,7 @@ public interface TokenSessionStore extends SessionStore {
       return this;
     }
 
-    /** Where the rejection counters go; default {@code Metrics.globalRegistry}. */
+    /** Where the metrics go (instead of {@link #sessions}' registry); default {@code Metrics.globalRegistry}. */
     public Builder meterRegistry(MeterRegistry meterRegistry) {
       once(this.meterRegistry, "meterRegistry");
       this.meterRegistry = Objects.requireNonNull(meterRegistry, "meterRegistry");
@@ -169,6 +194,14 @@ public interface TokenSessionStore extends SessionStore {
     public TokenSessionStore build() {
       if (keyRing == null) {
         throw new IllegalStateException("keyRing: not set (expected: TokenSessionStore.builder().keyRing(...))");
+      }
+      if (sessions != null && (codec != null || clock != null || idleTimeout != null || absoluteTimeout != null
+          || meterRegistry != null)) {
+        throw new IllegalStateException("sessions: set together with codec/clock/idleTimeout/absoluteTimeout/"
+            + "meterRegistry (expected: one or the other; the factory carries them)");
+      }
+      if (sessions != null && sessions.absoluteTimeout().isZero()) {
+        throw new IllegalStateException("sessions: absolute timeout 0 (expected: > 0, tokens always expire)");
       }
       return new DefaultTokenSessionStore(this);
     }

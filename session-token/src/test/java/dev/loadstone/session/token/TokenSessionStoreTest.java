@@ -265,7 +265,7 @@ class TokenSessionStoreTest {
     s.setAttribute("blob", "x".repeat(4_000));
     assertThatThrownBy(() -> store.save(s))
         .isInstanceOf(SessionTooLargeException.class)
-        .hasMessageStartingWith("session " + s.id().substring(0, 8) + "...: token is ")
+        .hasMessageStartingWith("session " + s.id().substring(0, 6) + "...: token is ")
         .hasMessageContaining("bytes (expected: at most 3800)");
     s.setAttribute("blob", "x".repeat(2_000));
     assertThat(store.save(s).length()).isLessThanOrEqualTo(3_800);
@@ -337,7 +337,11 @@ class TokenSessionStoreTest {
     String token = savedToken(store, Map.of("keep", "fine", "gone", "old:thing"));
     Session loaded = store.load(token).orElseThrow();
     assertThat(loaded.getAttributeNames()).containsExactly("keep");
-    assertThat(meters.get("loadstone.session.token.attributes.dropped").counter().count()).isEqualTo(1);
+    assertThat(meters.get(SessionFactory.UNDECODABLE_METRIC).counter().count()).isEqualTo(1);
+    loaded.setAttribute("keep", "changed");
+    Session again = store.load(store.save(loaded)).orElseThrow();
+    assertThat(again.getAttribute("keep")).isEqualTo("changed");
+    assertThat(again.getAttributeNames()).as("still hidden, never deleted: the other deploy reads it").containsExactly("keep");
   }
 
   @Test
@@ -390,6 +394,43 @@ class TokenSessionStoreTest {
     Session foreign = other.create().toCompletableFuture().join();
     assertThatThrownBy(() -> store.save(foreign)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("expected: a session created or loaded by this TokenSessionStore");
+  }
+
+  @Test
+  void anExpiredTokenPresentedAgainReportsTheSessionsExpiryOnceWithItsAttributes() {
+    TokenSessionStore tokens = builder(KeyRing.of("k1", K1)).build();
+    List<String> expired = new java.util.concurrent.CopyOnWriteArrayList<>();
+    tokens.addListener(new dev.loadstone.session.SessionEventListener() {
+      @Override
+      public void sessionExpired(Session session) {
+        expired.add(session.id() + " user=" + session.getAttribute("user"));
+      }
+    });
+    BlockingSessionStore store = BlockingSessionStore.of(tokens);
+    Session s = store.create();
+    s.setAttribute("user", "alice");
+    String token = store.save(s);
+    clock.advance(Duration.ofMinutes(31));
+    assertThat(store.load(token)).isEmpty();
+    assertThat(store.load(token)).isEmpty();
+    assertThat(expired).containsExactly(s.id() + " user=alice");
+  }
+
+  @Test
+  void tokenSessionsAreTheSameTrackedSessionsAsEveryOtherStores() {
+    BlockingSessionStore store = store(KeyRing.of("k1", K1), false);
+    Session s = store.create();
+    assertThat(s).isInstanceOf(dev.loadstone.session.TrackedSession.class);
+    s.setAttribute("a", "1");
+    s.removeAttribute(null);
+    s.setIdleTimeout(Duration.ZERO); // no idle limit: the absolute timeout ends it
+    String token = store.save(s);
+    clock.advance(Duration.ofHours(11));
+    Session back = store.load(token).orElseThrow();
+    assertThat(back.idleTimeout()).isZero();
+    assertThat(back.lastAccessedTime()).as("the stored access, as with every store").isEqualTo(s.creationTime());
+    clock.advance(Duration.ofHours(1));
+    assertThat(store.load(token)).isEmpty();
   }
 
   private static String flip(String part) {
