@@ -48,8 +48,10 @@ final class NearCache {
   private final Counter hits;
   private final Counter validated;
   private final Counter misses;
+  private final Keys keys;
 
-  NearCache(long maximumSize, Duration ttl, boolean tracking, MeterRegistry registry) {
+  NearCache(long maximumSize, Duration ttl, boolean tracking, MeterRegistry registry, Keys keys) {
+    this.keys = keys;
     this.cache = Caffeine.newBuilder().maximumSize(maximumSize).expireAfterWrite(ttl).build();
     this.invalidatedAt = Caffeine.newBuilder().expireAfterWrite(Duration.ofSeconds(30)).maximumSize(100_000).build();
     this.tracking = tracking;
@@ -127,8 +129,9 @@ final class NearCache {
     }
     for (Object key : list) {
       String k = key instanceof String s ? s : key instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(key);
-      if (k.startsWith(RedisSessionStore.KEY_PREFIX) && k.endsWith("}")) {
-        invalidate(k.substring(RedisSessionStore.KEY_PREFIX.length(), k.length() - 1));
+      String id = this.keys.idOf(k);
+      if (id != null) {
+        invalidate(id);
       }
     }
   }
@@ -138,7 +141,7 @@ final class NearCache {
     cache.invalidate(id);
   }
 
-  CompletableFuture<Optional<SessionData>> load(String id, RedisSessionStore store, Clock clock) {
+  CompletableFuture<Optional<SessionData>> load(String id, DefaultRedisSessionStore store, Clock clock) {
     Entry e = cache.getIfPresent(id);
     if (e != null && e.data.isExpired(clock.instant())) {
       cache.invalidate(id);
@@ -157,32 +160,27 @@ final class NearCache {
       long stamp = stamps.get();
       if (cached == null) {
         misses.increment();
-        return store.fetch(id, 0).thenApply(loaded -> {
+        return store.fetch(id).thenApply(loaded -> {
           loaded.ifPresent(l -> put(id, l, stamp, generation));
-          return loaded.map(RedisSessionStore.Loaded::data);
+          return loaded.map(Hashes.Loaded::data);
         });
       }
-      return store.eval(Scripts.LOAD_IF_CHANGED, RedisSessionStore.key(id),
-              Long.toString(cached.version).getBytes(StandardCharsets.US_ASCII))
-          .thenCompose(reply -> {
-            if ("same".equals(RedisSessionStore.status(reply))) {
+      return store.loadIfChanged(id, cached.version)
+          .thenApply(reply -> {
+            if ("same".equals(Hashes.status(reply))) {
               validated.increment();
-              put(id, new RedisSessionStore.Loaded(cached.data, cached.version), stamp, generation);
-              return CompletableFuture.completedFuture(Optional.of(cached.data));
+              put(id, new Hashes.Loaded(cached.data, cached.version), stamp, generation);
+              return Optional.of(cached.data);
             }
             misses.increment();
-            return store.interpret(id, RedisSessionStore.hashFromList(reply.get(1)), 0).thenApply(loaded -> {
-              loaded.ifPresent(l -> put(id, l, stamp, generation));
-              return loaded.map(RedisSessionStore.Loaded::data);
-            });
+            Optional<Hashes.Loaded> loaded = Hashes.parse(id, Hashes.hashFromList(reply.get(1)), clock.instant());
+            loaded.ifPresent(l -> put(id, l, stamp, generation));
+            return loaded.map(Hashes.Loaded::data);
           });
     });
   }
 
-  private void put(String id, RedisSessionStore.Loaded loaded, long stamp, long generation) {
-    if (!loaded.data().id().equals(id)) {
-      return; // reached through a moved tombstone: not worth caching
-    }
+  private void put(String id, Hashes.Loaded loaded, long stamp, long generation) {
     Long invalidated = invalidatedAt.getIfPresent(id);
     if (invalidated != null && invalidated > stamp) {
       return; // changed while we were reading

@@ -1,102 +1,45 @@
 package dev.loadstone.session.redis;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * The Lua scripts that make each write one atomic round trip on one key (so they also work in a Cluster, where a
- * script may touch only keys of one slot). Hash layout: {@code #c} creation, {@code #a} last access (epoch ms),
- * {@code #i} idle timeout, {@code #x} absolute timeout (ms, 0 = none), {@code #v} version, {@code #m} moved-to
- * id (a tombstone left by an id change), {@code a:<name>} attribute bytes.
+ * The Lua scripts (in {@code src/main/resources/dev/loadstone/session/redis/}) that make each write one atomic
+ * round trip on the keys of one slot, so they also work in a Cluster. Each is sent as {@code EVALSHA}, and once as
+ * {@code EVAL} after a {@code NOSCRIPT} (first use on a server, or after it restarted). The ones that need time
+ * start with {@code prologue.lua}: Redis's clock, and the expiry rule.
  */
 final class Scripts {
   private Scripts() {}
 
-  /**
-   * KEYS[1] session key. ARGV: now, mode (new|upd), creation, lastAccess or '', idle or '', absolute, n, then n
-   * field/value pairs to set, then fields to delete. Refuses to write into a key that has no metadata (deleted or
-   * expired meanwhile) or that is a tombstone, so a save never leaves a partial hash. Sets PEXPIRE to the
-   * remaining idle/absolute time computed from the stored metadata.
-   */
-  static final Script SAVE = new Script("""
-      local key = KEYS[1]
-      local now = tonumber(ARGV[1])
-      if ARGV[2] == 'new' then
-        if redis.call('EXISTS', key) == 1 then return {'exists'} end
-        redis.call('HSET', key, '#c', ARGV[3], '#x', ARGV[6])
-      else
-        local meta = redis.call('HMGET', key, '#c', '#m')
-        if meta[2] then return {'moved', meta[2]} end
-        if not meta[1] then return {'gone'} end
-      end
-      if ARGV[4] ~= '' then
-        local current = tonumber(redis.call('HGET', key, '#a') or '0')
-        if tonumber(ARGV[4]) > current then redis.call('HSET', key, '#a', ARGV[4]) end
-      end
-      if ARGV[5] ~= '' then redis.call('HSET', key, '#i', ARGV[5]) end
-      local n = tonumber(ARGV[7])
-      local i = 8
-      if n > 0 then
-        redis.call('HSET', key, unpack(ARGV, i, i + 2 * n - 1))
-        i = i + 2 * n
-      end
-      if #ARGV >= i then redis.call('HDEL', key, unpack(ARGV, i, #ARGV)) end
-      local version = redis.call('HINCRBY', key, '#v', 1)
-      local m = redis.call('HMGET', key, '#c', '#a', '#i', '#x')
-      local expiresAt = tonumber(m[2]) + tonumber(m[3])
-      local absolute = tonumber(m[4])
-      if absolute > 0 and tonumber(m[1]) + absolute < expiresAt then expiresAt = tonumber(m[1]) + absolute end
-      local ttl = expiresAt - now
-      if ttl <= 0 then
-        redis.call('DEL', key)
-        return {'expired'}
-      end
-      redis.call('PEXPIRE', key, string.format('%d', ttl))
-      return {'ok', version}
-      """);
+  static final Script SAVE = load("save.lua", true);
+  static final Script MOVE = load("move.lua", true);
+  static final Script DELETE = load("delete.lua", false);
+  static final Script DUE = load("due.lua", true);
+  static final Script CLAIM = load("claim.lua", true);
+  static final Script LOAD_IF_CHANGED = load("load_if_changed.lua", false);
+  static final Script PRINCIPAL = load("principal.lua", false);
 
-  /**
-   * KEYS[1] old session key. ARGV: new id, grace ms. Replaces the session by a tombstone pointing at the new id
-   * (for at most the grace period, and never longer than the session had left) and returns what it held, so the
-   * caller can carry over changes made since its load. Returns an empty list when the session is gone.
-   */
-  static final Script MOVE = new Script("""
-      local key = KEYS[1]
-      local moved = redis.call('HGET', key, '#m')
-      if moved then return {'moved', moved} end
-      local all = redis.call('HGETALL', key)
-      if #all == 0 then return {'gone'} end
-      local ttl = redis.call('PTTL', key)
-      local grace = tonumber(ARGV[2])
-      if ttl > 0 and ttl < grace then grace = ttl end
-      redis.call('DEL', key)
-      redis.call('HSET', key, '#m', ARGV[1])
-      redis.call('PEXPIRE', key, grace)
-      return {'ok', all}
-      """);
+  private static Script load(String name, boolean timed) {
+    String source = read(name);
+    return new Script(timed ? read("prologue.lua") + source : source);
+  }
 
-  /**
-   * KEYS[1] session key. ARGV[1] the version the near-cache holds. One round trip: 'same' when unchanged, else the
-   * whole hash (empty when gone).
-   */
-  static final Script LOAD_IF_CHANGED = new Script("""
-      local v = redis.call('HGET', KEYS[1], '#v')
-      if v and v == ARGV[1] then return {'same'} end
-      return {'full', redis.call('HGETALL', KEYS[1])}
-      """);
-
-  /**
-   * KEYS[1] session key. Deletes it; when it was a tombstone, returns the id it pointed to so the caller deletes
-   * that session too (an old-id logout during the grace period must not leave the moved session alive).
-   */
-  static final Script DELETE = new Script("""
-      local moved = redis.call('HGET', KEYS[1], '#m')
-      redis.call('DEL', KEYS[1])
-      if moved then return {'moved', moved} end
-      return {'ok'}
-      """);
+  private static String read(String name) {
+    try (InputStream in = Scripts.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException("missing script resource " + name);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 
   record Script(String source, String sha) {
     Script(String source) {

@@ -50,7 +50,7 @@ class RedisFailoverIT {
             store.save(s);
             return true;
           });
-          assertThat(replica.call("HGET", RedisSessionStore.key(before.id()), "a:after")).isEqualTo("{\"v\":\"failover\"}");
+          assertThat(replica.call("HGET", TestKeys.session(before.id()), "a:after")).isEqualTo("{\"v\":\"failover\"}");
           assertThat(store.load(before.id()).orElseThrow().getAttribute("user")).isEqualTo("alice");
         }
       }
@@ -67,13 +67,13 @@ class RedisFailoverIT {
         Session s;
         do {
           s = savedWith(store, "user", "alice");
-        } while (cluster.nodeFor(RedisSessionStore.key(s.id())) != master);
+        } while (cluster.nodeFor(TestKeys.session(s.id())) != master);
         String id = s.id();
         assertThat(master.call("WAIT", "1", "2000")).isEqualTo(1L);
 
         replica.call("CLUSTER", "FAILOVER");
         await().atMost(Duration.ofSeconds(30)).until(() -> String.valueOf(replica.call("ROLE")).contains("master")
-            && cluster.nodeFor(RedisSessionStore.key(id)) == replica);
+            && cluster.nodeFor(TestKeys.session(id)) == replica);
 
         await().atMost(Duration.ofSeconds(30)).ignoreException(SessionStoreUnavailableException.class).until(() -> {
           Session r = store.load(id).orElseThrow();
@@ -81,7 +81,7 @@ class RedisFailoverIT {
           store.save(r);
           return true;
         });
-        assertThat(replica.call("HGET", RedisSessionStore.key(id), "a:after")).isEqualTo("{\"v\":\"failover\"}");
+        assertThat(replica.call("HGET", TestKeys.session(id), "a:after")).isEqualTo("{\"v\":\"failover\"}");
         Session fresh = savedWith(store, "n", 1);
         assertThat(store.load(fresh.id())).isPresent();
       }

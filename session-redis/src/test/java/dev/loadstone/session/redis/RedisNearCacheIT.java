@@ -44,13 +44,13 @@ class RedisNearCacheIT extends SessionStoreContract {
 
   @Override
   protected byte[] readRawAttribute(String id, String name) {
-    Object v = redis.call("HGET", RedisSessionStore.key(id), "a:" + name);
+    Object v = redis.call("HGET", TestKeys.session(id), "a:" + name);
     return v == null ? null : ((String) v).getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   @Override
   protected void writeRawAttribute(String id, String name, byte[] bytes) {
-    redis.call("HSET", RedisSessionStore.key(id), "a:" + name, new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+    redis.call("HSET", TestKeys.session(id), "a:" + name, new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
   }
 
   private Object attribute(BlockingSessionStore node, String id, String name) {

@@ -1,4 +1,4 @@
-package dev.loadstone.session.token;
+package dev.loadstone.session.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,11 +7,14 @@ import dev.loadstone.session.BlockingSessionStore;
 import dev.loadstone.session.Session;
 import dev.loadstone.session.SessionFactory;
 import dev.loadstone.session.SessionStoreUnavailableException;
-import dev.loadstone.session.redis.RedisSessionStore;
+import dev.loadstone.session.RevocationList;
+import dev.loadstone.session.token.KeyRing;
+import dev.loadstone.session.token.TokenSessionStore;
 import dev.loadstone.session.testing.MutableClock;
 import dev.loadstone.session.testing.RedisServerProcess;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,7 +24,7 @@ import org.junit.jupiter.api.Test;
 /** Revocation and spill against a real redis-server: two store instances play two nodes sharing one key ring. */
 class TokenRedisIT {
   static RedisServerProcess redis;
-  static final KeyRing KEYS = KeyRing.of("k1", TokenSessionStoreTest.filled(7));
+  static final KeyRing KEYS = KeyRing.of("k1", filled(7));
 
   MutableClock clock;
   SimpleMeterRegistry meters;
@@ -39,12 +42,18 @@ class TokenRedisIT {
     redis.close();
   }
 
+  static byte[] filled(int b) {
+    byte[] key = new byte[32];
+    java.util.Arrays.fill(key, (byte) b);
+    return key;
+  }
+
   @BeforeEach
   void setUp() {
     redis.call("FLUSHALL");
     clock = MutableClock.startingNow();
     meters = new SimpleMeterRegistry();
-    revocations = RevocationList.redis(redis.uri(), Duration.ofSeconds(1));
+    revocations = RedisRevocationLists.connect(redis.uri(), Duration.ofSeconds(1));
     nodeA = node();
     nodeB = node();
   }
@@ -103,7 +112,7 @@ class TokenRedisIT {
     String token = issue(nodeA);
     Session s = nodeA.load(token).orElseThrow();
     nodeA.delete(s.id());
-    long ttl = (Long) redis.call("PTTL", RevocationList.DEFAULT_PREFIX + s.id());
+    long ttl = (Long) redis.call("PTTL", RedisRevocationLists.DEFAULT_PREFIX + s.id());
     assertThat(ttl).isBetween(Duration.ofMinutes(29).toMillis(), Duration.ofMinutes(30).toMillis());
   }
 
@@ -174,5 +183,42 @@ class TokenRedisIT {
       }
     }
     throw new AssertionError("no total_commands_processed in INFO stats");
+  }
+
+  @Test
+  void anExpiredTokenPresentedOnTwoNodesIsReportedOnceAcrossThem() {
+    List<String> expired = new java.util.concurrent.CopyOnWriteArrayList<>();
+    dev.loadstone.session.SessionEventListener listener = new dev.loadstone.session.SessionEventListener() {
+      @Override
+      public void sessionExpired(Session session) {
+        expired.add(session.id() + " " + session.getAttribute("user"));
+      }
+    };
+    nodeA.async().addListener(listener);
+    nodeB.async().addListener(listener);
+    String token = issue(nodeA);
+    String id = nodeA.load(token).orElseThrow().id();
+    clock.advance(Duration.ofMinutes(31));
+    assertThat(nodeA.load(token)).isEmpty();
+    assertThat(nodeB.load(token)).isEmpty();
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !expired.isEmpty());
+    assertThat(nodeA.load(token)).isEmpty();
+    assertThat(expired).containsExactly(id + " ada");
+  }
+
+  @Test
+  void aRevocationListMadeWhileRedisIsDownConnectsOnceItIsUp() {
+    try (RedisServerProcess own = RedisServerProcess.start()) {
+      own.kill();
+      try (RevocationList lazy = RedisRevocationLists.connect(own.uri(), Duration.ofSeconds(1))) {
+        assertThatThrownBy(() -> lazy.isRevoked("x").toCompletableFuture().join())
+            .hasCauseInstanceOf(SessionStoreUnavailableException.class);
+        own.restart();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+            .until(() -> !lazy.isRevoked("x").toCompletableFuture().join());
+        lazy.revoke("x", Duration.ofMinutes(1)).toCompletableFuture().join();
+        assertThat(lazy.isRevoked("x").toCompletableFuture().join()).isTrue();
+      }
+    }
   }
 }

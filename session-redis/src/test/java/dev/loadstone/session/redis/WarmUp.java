@@ -21,7 +21,7 @@ final class WarmUp {
     run(RedisSessionStore.builder().clusterSeeds(seeds));
   }
 
-  private static void run(RedisSessionStore.Builder builder) {
+  private static void run(RedisSessionStoreBuilder builder) {
     try (BlockingSessionStore store = BlockingSessionStore.of(builder.sessions(SessionFactory.defaults())
         .commandTimeout(Duration.ofSeconds(10)).connectTimeout(Duration.ofSeconds(10)).build())) {
       for (int i = 0; i < 20; i++) {

@@ -32,6 +32,13 @@ public abstract class EventsAndIndexContract extends StoreContractBase {
     return (IndexedSessionStore) store.async();
   }
 
+  /** A principal name of this test only (stores under test may be shared by the tests of a class). */
+  private final String run = Long.toString(System.nanoTime(), 36);
+
+  protected String user(String name) {
+    return name + "-" + run;
+  }
+
   private static List<String> ids(List<Session> sessions) {
     return sessions.stream().map(Session::id).toList();
   }
@@ -93,25 +100,25 @@ public abstract class EventsAndIndexContract extends StoreContractBase {
   @Test
   void findByPrincipalListsTheSessionsOfAUserAsTheirPrincipalChanges() {
     String principal = PrincipalResolver.PRINCIPAL_NAME_ATTRIBUTE;
-    Session a = saved(Map.of(principal, "alice", "n", 1));
-    Session b = saved(Map.of(principal, "alice"));
-    Session c = saved(Map.of(principal, "bob"));
+    Session a = saved(Map.of(principal, user("alice"), "n", 1));
+    Session b = saved(Map.of(principal, user("alice")));
+    Session c = saved(Map.of(principal, user("bob")));
     saved(Map.of("anonymous", "yes"));
-    assertThat(ids(store.await(indexed().findByPrincipal("alice")))).containsExactlyInAnyOrder(a.id(), b.id());
-    assertThat(ids(store.await(indexed().findByPrincipal("bob")))).containsExactly(c.id());
-    assertThat(store.await(indexed().findByPrincipal("nobody"))).isEmpty();
+    assertThat(ids(store.await(indexed().findByPrincipal(user("alice"))))).containsExactlyInAnyOrder(a.id(), b.id());
+    assertThat(ids(store.await(indexed().findByPrincipal(user("bob"))))).containsExactly(c.id());
+    assertThat(store.await(indexed().findByPrincipal(user("nobody")))).isEmpty();
 
     Session r = store.load(b.id()).orElseThrow();
-    r.setAttribute(principal, "carol");
+    r.setAttribute(principal, user("carol"));
     store.save(r);
     Session moved = store.changeId(store.load(a.id()).orElseThrow());
     store.save(moved);
-    assertThat(ids(store.await(indexed().findByPrincipal("alice")))).containsExactly(moved.id());
-    assertThat(ids(store.await(indexed().findByPrincipal("carol")))).containsExactly(b.id());
+    assertThat(ids(store.await(indexed().findByPrincipal(user("alice"))))).containsExactly(moved.id());
+    assertThat(ids(store.await(indexed().findByPrincipal(user("carol"))))).containsExactly(b.id());
     Session logout = store.load(c.id()).orElseThrow();
     logout.removeAttribute(principal);
     store.save(logout);
-    assertThat(store.await(indexed().findByPrincipal("bob"))).isEmpty();
+    assertThat(store.await(indexed().findByPrincipal(user("bob")))).isEmpty();
   }
 
   @Test
@@ -124,27 +131,27 @@ public abstract class EventsAndIndexContract extends StoreContractBase {
         deleted.add(session.id());
       }
     });
-    Session a = saved(Map.of(principal, "alice"));
-    Session b = saved(Map.of(principal, "alice"));
-    Session other = saved(Map.of(principal, "bob"));
-    assertThat(store.await(indexed().invalidateAll("alice"))).isEqualTo(2);
+    Session a = saved(Map.of(principal, user("alice")));
+    Session b = saved(Map.of(principal, user("alice")));
+    Session other = saved(Map.of(principal, user("bob")));
+    assertThat(store.await(indexed().invalidateAll(user("alice")))).isEqualTo(2);
     assertThat(store.load(a.id())).isEmpty();
     assertThat(store.load(b.id())).isEmpty();
     assertThat(store.load(other.id())).isPresent();
     assertThat(deleted).containsExactlyInAnyOrder(a.id(), b.id());
-    assertThat(store.await(indexed().findByPrincipal("alice"))).isEmpty();
-    assertThat(store.await(indexed().invalidateAll("alice"))).isZero();
+    assertThat(store.await(indexed().findByPrincipal(user("alice")))).isEmpty();
+    assertThat(store.await(indexed().invalidateAll(user("alice")))).isZero();
   }
 
   @Test
   void anExpiredSessionLeavesThePrincipalIndex() {
     Session s = store.create();
-    s.setAttribute(PrincipalResolver.PRINCIPAL_NAME_ATTRIBUTE, "dora");
+    s.setAttribute(PrincipalResolver.PRINCIPAL_NAME_ATTRIBUTE, user("dora"));
     s.setIdleTimeout(Duration.ofSeconds(1));
     store.save(s);
     List<String> expired = recordExpiries(store.async());
     clock.advance(Duration.ofSeconds(2));
     sweepUntil(List.of(store), () -> !expired.isEmpty());
-    assertThat(store.await(indexed().findByPrincipal("dora"))).isEmpty();
+    assertThat(store.await(indexed().findByPrincipal(user("dora")))).isEmpty();
   }
 }
