@@ -21,9 +21,6 @@ import java.util.Objects;
  * replace and remove, session listeners on creation and invalidation.
  */
 final class HttpSessionAdapter implements HttpSession {
-  /** What "never time out" (interval <= 0) means without an absolute timeout: a year. */
-  static final Duration NO_IDLE_LIMIT = Duration.ofDays(365);
-
   private final RequestSessions owner;
   private Session session;
   private final boolean isNew;
@@ -77,16 +74,14 @@ final class HttpSessionAdapter implements HttpSession {
     return owner.request.getServletContext();
   }
 
-  /** Seconds; zero or negative means no idle limit (the absolute timeout, when there is one, still ends it). */
+  /**
+   * Seconds; zero or negative means no idle limit (the absolute timeout, when there is one, still ends it, and a
+   * session with neither lives a year after its last access), read back as 0.
+   */
   @Override
   public void setMaxInactiveInterval(int interval) {
     check("setMaxInactiveInterval");
-    if (interval > 0) {
-      session.setIdleTimeout(Duration.ofSeconds(interval));
-    } else {
-      Duration absolute = session.absoluteTimeout();
-      session.setIdleTimeout(absolute.isZero() ? NO_IDLE_LIMIT : absolute);
-    }
+    session.setIdleTimeout(interval > 0 ? Duration.ofSeconds(interval) : Duration.ZERO);
   }
 
   @Override
@@ -159,16 +154,20 @@ final class HttpSessionAdapter implements HttpSession {
   @Override
   public void invalidate() {
     check("invalidate");
-    List<HttpSessionListener> listeners = owner.settings.sessionListeners;
-    HttpSessionEvent event = new HttpSessionEvent(this);
-    for (int i = listeners.size() - 1; i >= 0; i--) {
-      listeners.get(i).sessionDestroyed(event); // in reverse order of declaration (Servlet 6.0, 11.5.3)
-    }
+    destroyed(this, owner.settings.sessionListeners);
     for (String name : new ArrayList<>(session.getAttributeNames())) {
       removeAttribute(name);
     }
     valid = false;
     owner.invalidated(this);
+  }
+
+  /** sessionDestroyed, in reverse order of declaration (Servlet 6.0, 11.5.3), before the attributes are unbound. */
+  static void destroyed(HttpSession session, List<HttpSessionListener> listeners) {
+    HttpSessionEvent event = new HttpSessionEvent(session);
+    for (int i = listeners.size() - 1; i >= 0; i--) {
+      listeners.get(i).sessionDestroyed(event);
+    }
   }
 
   @Override

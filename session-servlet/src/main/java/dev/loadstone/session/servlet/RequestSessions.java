@@ -2,7 +2,12 @@ package dev.loadstone.session.servlet;
 
 import dev.loadstone.session.BlockingSessionStore;
 import dev.loadstone.session.Session;
+import dev.loadstone.session.SessionIds;
 import dev.loadstone.session.SessionStoreUnavailableException;
+import dev.loadstone.session.SessionTooLargeException;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSessionEvent;
@@ -14,8 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One request's session state: what the client presented, the session handed to the application, and the
- * save that runs once before the response commits and again when the chain returns.
+ * One request's session state across all its dispatches (request, forwards and includes, the error page, async):
+ * what the client presented, the session handed to the application, and the save that runs before the response
+ * commits and again when a dispatch ends.
  */
 final class RequestSessions {
   private static final Logger log = LoggerFactory.getLogger(RequestSessions.class);
@@ -24,17 +30,21 @@ final class RequestSessions {
   private final BlockingSessionStore store;
   final HttpServletRequest request;
   /** The container's response, never our wrapper: headers set here do not re-enter the commit hooks. */
-  private final HttpServletResponse response;
+  private HttpServletResponse response;
 
   private String presented;
+  /** The id the client's handle named when it was loaded (its handle is a token for token stores). */
+  private String requestedId;
   private Session loaded;
   private boolean storeDown;
   private HttpSessionAdapter current;
-  /** The handle the client holds after this response: what it presented, or the last cookie set. */
+  /** The handle the client holds after this response: what it presented, or the last one sent. */
   private String clientHandle;
-  private boolean clearCookie;
+  private boolean clearHandle;
   private boolean savedBeforeCommit;
   private boolean aborted;
+  private boolean asyncListening;
+  private SessionResponse responseWrapper;
 
   RequestSessions(FilterSettings settings, BlockingSessionStore store, HttpServletRequest request,
       HttpServletResponse response) {
@@ -42,6 +52,19 @@ final class RequestSessions {
     this.store = store;
     this.request = request;
     this.response = response;
+  }
+
+  HttpServletResponse containerResponse() {
+    return response;
+  }
+
+  /** The response wrapper of the current dispatch (what an async context must hold). */
+  SessionResponse responseWrapper() {
+    return responseWrapper;
+  }
+
+  void responseWrapper(SessionResponse wrapper) {
+    this.responseWrapper = wrapper;
   }
 
   void abort() {
@@ -53,6 +76,7 @@ final class RequestSessions {
     this.loaded = session;
     if (session != null) {
       clientHandle = value;
+      requestedId = session.id();
       current = new HttpSessionAdapter(this, session, false);
       session.touch();
     }
@@ -63,18 +87,24 @@ final class RequestSessions {
     this.storeDown = true;
   }
 
-  String requestedSessionId() {
-    if (loaded != null) {
-      return loaded.id();
+  /** Another dispatch of this request begins (error page, async): it may commit the response again. */
+  void redispatched(HttpServletResponse containerResponse) {
+    if (!(containerResponse instanceof SessionResponse)) {
+      this.response = containerResponse;
     }
-    return presented;
+    savedBeforeCommit = false;
+  }
+
+  String requestedSessionId() {
+    return requestedId != null ? requestedId : presented;
   }
 
   boolean requestedSessionIdValid() {
-    return loaded != null && current != null && current.isValid() && current.session() == loaded;
+    return loaded != null && current != null && current.isValid() && current.session() == loaded
+        && loaded.id().equals(requestedId);
   }
 
-  boolean presentedCookie() {
+  boolean presentedHandle() {
     return presented != null;
   }
 
@@ -117,7 +147,7 @@ final class RequestSessions {
   void invalidated(HttpSessionAdapter session) {
     store.delete(session.session().id());
     if (clientHandle != null || presented != null) {
-      clearCookie = true;
+      clearHandle = true;
     }
   }
 
@@ -144,14 +174,51 @@ final class RequestSessions {
     }
   }
 
+  /** The application went asynchronous: save when the async cycle ends (its last dispatch saves too). */
+  void saveWhenAsyncEnds(AsyncContext async) {
+    if (asyncListening) {
+      return;
+    }
+    asyncListening = true;
+    async.addListener(new AsyncListener() {
+      @Override
+      public void onComplete(AsyncEvent event) {
+        saveQuietly();
+      }
+
+      @Override
+      public void onTimeout(AsyncEvent event) {
+        saveQuietly();
+      }
+
+      @Override
+      public void onError(AsyncEvent event) {
+        saveQuietly();
+      }
+
+      @Override
+      public void onStartAsync(AsyncEvent event) {
+        event.getAsyncContext().addListener(this); // a new async cycle: keep listening
+      }
+    });
+  }
+
+  private void saveQuietly() {
+    try {
+      saveAtEnd();
+    } catch (RuntimeException e) {
+      log.warn("session not saved at the end of an async request: {}", e.toString());
+    }
+  }
+
   private void save() {
     HttpSessionAdapter s = current;
     if (s == null || !s.isValid()) {
-      if (clearCookie) {
-        clearCookie = false;
+      if (clearHandle) {
+        clearHandle = false;
         clientHandle = null;
         if (!response.isCommitted()) {
-          response.addHeader("Set-Cookie", settings.cookie.clearingHeader(request));
+          settings.resolver.clear(request, response);
         }
       }
       return;
@@ -159,33 +226,47 @@ final class RequestSessions {
     String handle;
     try {
       handle = store.save(s.session());
+    } catch (SessionTooLargeException e) {
+      // Nothing was written and the client keeps the handle it has, which still works: never a 500, never a lock-out.
+      log.warn("session changes of this request dropped, the client keeps its previous session: {}", e.getMessage());
+      return;
     } catch (SessionStoreUnavailableException e) {
-      if (storeDown || settings.unavailablePolicy == StoreUnavailablePolicy.CONTINUE_WITHOUT_SESSION) {
-        log.warn("session store unavailable, session changes of this request are dropped: {}", e.getMessage());
-        return;
-      }
-      if (response.isCommitted()) {
-        throw e;
-      }
-      log.warn("session store unavailable while saving, answering 503: {}", e.getMessage());
-      aborted = true;
-      try {
-        SessionFilter.respond503(response, settings.retryAfter);
-      } catch (IOException io) {
-        throw new UncheckedIOException(io);
-      }
+      storeFailedAtSave(e);
       return;
     }
-    clearCookie = false;
+    clearHandle = false;
     if (handle.equals(clientHandle)) {
       return;
     }
     if (response.isCommitted()) {
-      log.warn("session {}...: saved, but the response was committed before its cookie could be set",
-          handle.substring(0, Math.min(8, handle.length())));
+      log.warn("session {}...: saved, but the response was committed before its handle could be sent",
+          SessionIds.prefix(handle));
       return;
     }
-    response.addHeader("Set-Cookie", settings.cookie.header(request, handle));
+    settings.resolver.send(request, response, handle);
     clientHandle = handle;
+  }
+
+  private void storeFailedAtSave(SessionStoreUnavailableException e) {
+    if (storeDown || settings.unavailablePolicy == StoreUnavailablePolicy.CONTINUE_WITHOUT_SESSION) {
+      log.warn("session store unavailable, session changes of this request are dropped: {}", e.getMessage());
+      return;
+    }
+    if (response.isCommitted()) {
+      throw e;
+    }
+    aborted = true;
+    try {
+      if (Responses.idempotent(request.getMethod())) {
+        log.warn("session store unavailable while saving, answering 503: {}", e.getMessage());
+        Responses.unavailable(response, settings.retryAfter);
+      } else {
+        log.warn("session store unavailable while saving after {} ran, answering 500: {}", request.getMethod(),
+            e.getMessage());
+        Responses.notSaved(response);
+      }
+    } catch (IOException io) {
+      throw new UncheckedIOException(io);
+    }
   }
 }

@@ -14,7 +14,9 @@ import java.nio.charset.UnsupportedCharsetException;
 /**
  * The response the application sees. It runs the session's commit hook just before anything that commits
  * the response: {@code flushBuffer}, a flush or close of the stream or writer, a write that would fill the
- * buffer or reach the declared Content-Length, {@code sendRedirect} and {@code sendError}. Writer output is
+ * buffer or reach the declared Content-Length, every {@code sendRedirect} form (Servlet 6.1 added three, with a
+ * status code and a clear-buffer flag; on a Servlet 6.0 container they are carried out here) and {@code
+ * sendError}. Writer output is
  * counted at the charset's maximum bytes per char, so the hook runs early rather than late.
  */
 final class SessionResponse extends HttpServletResponseWrapper {
@@ -27,6 +29,7 @@ final class SessionResponse extends HttpServletResponseWrapper {
   SessionResponse(HttpServletResponse response, RequestSessions sessions) {
     super(response);
     this.sessions = sessions;
+    sessions.responseWrapper(this);
   }
 
   /** Runs the hook if {@code bytes} more would commit the response; false when output must be dropped. */
@@ -111,6 +114,38 @@ final class SessionResponse extends HttpServletResponseWrapper {
     sessions.beforeCommit();
     if (!sessions.aborted()) {
       super.sendRedirect(location);
+    }
+  }
+
+  @Override
+  public void sendRedirect(String location, int sc) throws IOException {
+    sendRedirect(location, sc, true);
+  }
+
+  @Override
+  public void sendRedirect(String location, boolean clearBuffer) throws IOException {
+    sendRedirect(location, SC_FOUND, clearBuffer);
+  }
+
+  @Override
+  public void sendRedirect(String location, int sc, boolean clearBuffer) throws IOException {
+    sessions.beforeCommit();
+    if (sessions.aborted()) {
+      return;
+    }
+    try {
+      super.sendRedirect(location, sc, clearBuffer);
+    } catch (AbstractMethodError servlet60Container) {
+      // The container implements Servlet 6.0, without this method: do what it specifies.
+      if (isCommitted()) {
+        throw new IllegalStateException("sendRedirect: the response has already been committed");
+      }
+      if (clearBuffer) {
+        resetBuffer();
+      }
+      setStatus(sc);
+      setHeader("Location", encodeRedirectURL(location));
+      flushBuffer();
     }
   }
 

@@ -7,7 +7,8 @@ import dev.loadstone.session.SessionStore;
 import dev.loadstone.session.testing.MutableClock;
 import dev.loadstone.session.testing.RedisServerProcess;
 import dev.loadstone.session.token.KeyRing;
-import dev.loadstone.session.token.RevocationList;
+import dev.loadstone.session.RevocationList;
+import dev.loadstone.session.redis.RedisRevocationLists;
 import dev.loadstone.session.token.TokenSessionStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,7 +85,7 @@ abstract class AbstractFilterConfigurationSuite {
 
   private Browser startWithRedisBackedTokens(StoreUnavailablePolicy policy) throws Exception {
     redis = RedisServerProcess.start();
-    revocations = RevocationList.redis(redis.uri(), Duration.ofSeconds(1));
+    revocations = RedisRevocationLists.connect(redis.uri(), Duration.ofSeconds(1));
     store = TokenSessionStore.builder()
         .keyRing(KeyRing.generate("k", new SecureRandom()))
         .revocationList(revocations)

@@ -2,7 +2,8 @@ package dev.loadstone.session.servlet;
 
 import dev.loadstone.session.SessionStore;
 import dev.loadstone.session.testing.RedisServerProcess;
-import dev.loadstone.session.token.RevocationList;
+import dev.loadstone.session.RevocationList;
+import dev.loadstone.session.redis.RedisRevocationLists;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,7 +16,7 @@ abstract class AbstractTokenSessionFilterSuite extends AbstractSessionFilterSuit
   @BeforeAll
   static void startRedis() {
     redis = RedisServerProcess.start();
-    revocations = RevocationList.redis(redis.uri(), Duration.ofSeconds(2));
+    revocations = RedisRevocationLists.connect(redis.uri(), Duration.ofSeconds(2));
   }
 
   @AfterAll

@@ -68,6 +68,12 @@ final class Browser {
   /** {@code setCookies}: the session cookie's headers; {@code allSetCookies}: every Set-Cookie (JSESSIONID too). */
   record Reply(int status, String body, List<String> setCookies, String retryAfter, String location,
       List<String> allSetCookies) {
+    /** The session cookie's value, when exactly one was sent. */
+    String cookie() {
+      String header = setCookie();
+      return header.substring(header.indexOf('=') + 1, header.indexOf(';') < 0 ? header.length() : header.indexOf(';'));
+    }
+
     /** The session cookie header, when exactly one was sent. */
     String setCookie() {
       if (setCookies.size() != 1) {

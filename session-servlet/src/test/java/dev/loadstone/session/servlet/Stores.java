@@ -7,10 +7,11 @@ import dev.loadstone.session.SessionFactory;
 import dev.loadstone.session.SessionStore;
 import dev.loadstone.session.redis.RedisSessionStore;
 import dev.loadstone.session.token.KeyRing;
-import dev.loadstone.session.token.RevocationList;
+import dev.loadstone.session.RevocationList;
 import dev.loadstone.session.token.TokenSessionStore;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 
 /** The stores the container suites run with. */
 final class Stores {
@@ -25,6 +26,7 @@ final class Stores {
   static SessionStore inMemory(Clock clock) {
     return InMemorySessionStore.builder()
         .sessions(SessionFactory.builder().clock(clock).codec(codec()).build())
+        .expirySweepInterval(Duration.ofMillis(100))
         .build();
   }
 
@@ -33,6 +35,7 @@ final class Stores {
     return RedisSessionStore.builder()
         .sessions(SessionFactory.builder().clock(clock).codec(codec()).build())
         .uri(uri)
+        .expirySweepInterval(Duration.ofMillis(100))
         .build();
   }
 

@@ -1,5 +1,7 @@
 package dev.loadstone.session.token;
 
+import dev.loadstone.session.SessionTooLargeException;
+
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.loadstone.session.JsonSessionCodec;

@@ -1,5 +1,7 @@
 package dev.loadstone.session.token;
 
+import dev.loadstone.session.SessionTooLargeException;
+
 import dev.loadstone.session.RevocationList;
 import dev.loadstone.session.SessionCodec;
 import dev.loadstone.session.SessionFactory;

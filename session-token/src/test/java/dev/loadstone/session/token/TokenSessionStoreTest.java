@@ -1,5 +1,7 @@
 package dev.loadstone.session.token;
 
+import dev.loadstone.session.SessionTooLargeException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,8 +1,9 @@
-package dev.loadstone.session.token;
+package dev.loadstone.session;
 
 /**
- * The session does not fit in a cookie and no spill store is configured. Nothing was written; the client
- * keeps its previous token.
+ * The session does not fit where the store keeps it (a token store without a spill store: in a cookie). Nothing
+ * was written and the client keeps the handle it had, so it is never locked out: the servlet filter answers the
+ * request normally, logs this (WARN) and drops that request's session changes.
  */
 public class SessionTooLargeException extends IllegalStateException {
   private static final long serialVersionUID = 1L;
@@ -10,7 +11,7 @@ public class SessionTooLargeException extends IllegalStateException {
   private final int tokenBytes;
   private final int limitBytes;
 
-  SessionTooLargeException(String sessionIdPrefix, int tokenBytes, int limitBytes) {
+  public SessionTooLargeException(String sessionIdPrefix, int tokenBytes, int limitBytes) {
     super("session " + sessionIdPrefix + "...: token is " + tokenBytes + " bytes (expected: at most " + limitBytes
         + "); keep less in the session, raise maxCookieBytes, or configure spillTo(a Redis SessionStore)");
     this.tokenBytes = tokenBytes;
