@@ -245,4 +245,26 @@ abstract class AbstractFilterConfigurationSuite {
     assertThat(registry.get("loadstone.session.token.rejected").tag("reason", "malformed").counter().count())
         .isEqualTo(1.0);
   }
+
+  @Test
+  void anApiClientKeepsItsSessionInAHeaderAndABrowserInItsCookie() throws Exception {
+    container = newContainer();
+    int port = container.start(SessionFilter.builder(Stores.inMemory(clock)).sessionIdHeader("X-Auth-Token").build(),
+        Map.of(), servlet);
+    Browser api = new Browser(port, "SESSION");
+    Browser.Reply first = api.get("/count");
+    assertThat(first.authTokenHeader()).isNotEmpty(); // a new session: told in both places
+    assertThat(first.setCookies()).hasSize(1);
+    api.cookie = null; // an API client ignores cookies
+    Browser.Reply second = api.get("/count");
+    assertThat(second.body()).startsWith("visits=2 new=false");
+    assertThat(second.authTokenHeader()).isNull();
+    assertThat(second.setCookies()).isEmpty();
+    assertThat(api.get("/cookies").body()).as("the header is hidden from the application")
+        .isEqualTo("header=null headers=[] cookies=");
+    Browser.Reply logout = api.get("/invalidate");
+    assertThat(logout.authTokenHeader()).isEmpty();
+    assertThat(logout.setCookies()).isEmpty();
+    assertThat(api.get("/peek").body()).isEqualTo("none");
+  }
 }

@@ -20,6 +20,8 @@ final class Browser {
   String cookie; // the value held, or null
   /** Another cookie sent alongside (name=value), or null. */
   String otherCookie;
+  /** Sent as {@code X-Auth-Token} when set; replaced by the response's X-Auth-Token. */
+  String authToken;
 
   int port() {
     return port;
@@ -51,6 +53,9 @@ final class Browser {
     if (sent != null) {
       request.header("Cookie", sent);
     }
+    if (authToken != null) {
+      request.header("X-Auth-Token", authToken);
+    }
     HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
     List<String> setCookies = response.headers().allValues("Set-Cookie").stream()
         .filter(h -> h.startsWith(cookieName + "="))
@@ -60,14 +65,18 @@ final class Browser {
           : header.indexOf(';'));
       cookie = header.contains("Max-Age=0") ? null : value;
     }
+    String token = response.headers().firstValue("X-Auth-Token").orElse(null);
+    if (token != null) {
+      authToken = token.isEmpty() ? null : token;
+    }
     return new Reply(response.statusCode(), response.body(), setCookies, response.headers().firstValue("Retry-After")
         .orElse(null), response.headers().firstValue("Location").orElse(null),
-        response.headers().allValues("Set-Cookie"));
+        response.headers().allValues("Set-Cookie"), token);
   }
 
   /** {@code setCookies}: the session cookie's headers; {@code allSetCookies}: every Set-Cookie (JSESSIONID too). */
   record Reply(int status, String body, List<String> setCookies, String retryAfter, String location,
-      List<String> allSetCookies) {
+      List<String> allSetCookies, String authTokenHeader) {
     /** The session cookie's value, when exactly one was sent. */
     String cookie() {
       String header = setCookie();

@@ -148,6 +148,7 @@ final class CountingServlet extends HttpServlet {
       case "/login" -> {
         HttpSession session = req.getSession();
         session.setAttribute("user", req.getParameter("user"));
+        session.setAttribute(dev.loadstone.session.PrincipalResolver.PRINCIPAL_NAME_ATTRIBUTE, req.getParameter("user"));
         String id = req.changeSessionId();
         resp.getWriter().print("user=" + session.getAttribute("user") + " id=" + id);
       }
@@ -236,6 +237,12 @@ final class CountingServlet extends HttpServlet {
         session.setAttribute("watch", new ExpiryWatch("watch"));
         session.setMaxInactiveInterval(1);
         resp.getWriter().print("expiring id=" + session.getId());
+      }
+      case "/logout-everywhere" -> {
+        String user = (String) req.getSession().getAttribute("user");
+        dev.loadstone.session.IndexedSessionStore sessions = (dev.loadstone.session.IndexedSessionStore)
+            getServletContext().getAttribute(SessionFilter.STORE_ATTRIBUTE);
+        resp.getWriter().print("ended=" + sessions.invalidateAll(user).toCompletableFuture().join());
       }
       default -> resp.sendError(404);
     }
