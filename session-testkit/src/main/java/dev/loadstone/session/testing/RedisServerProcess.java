@@ -14,8 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real {@code redis-server} started by a test on a free loopback port (never the machine's shared Redis),
- * without persistence, its files under {@code target/redis/}. It can be killed (SIGKILL) and restarted on the
+ * A real {@code redis-server} started by a test (or a benchmark) on a free loopback port (never the machine's
+ * shared Redis), without persistence unless asked, its files under {@code target/redis/} (or the system property
+ * {@code loadstone.redis.dir}). It can be killed (SIGKILL) and restarted on the
  * same port to test failures. When no {@code redis-server} binary is on PATH it falls back to a Testcontainers
  * Redis container if a Docker engine is reachable, and otherwise fails with a message saying how to get one.
  * Every instance is stopped by {@link #close()} and, as a last resort, by a JVM shutdown hook.
@@ -56,7 +57,7 @@ public final class RedisServerProcess implements AutoCloseable {
     IOException last = null;
     for (int attempt = 0; attempt < 5; attempt++) {
       int port = freePort();
-      Path dir = Path.of("target", "redis", "sentinel-" + port + "-" + System.nanoTime()).toAbsolutePath();
+      Path dir = baseDir().resolve("sentinel-" + port + "-" + System.nanoTime());
       RedisServerProcess redis = new RedisServerProcess(dir, List.of(), null, true);
       try {
         Files.createDirectories(dir);
@@ -91,7 +92,7 @@ public final class RedisServerProcess implements AutoCloseable {
     IOException last = null;
     for (int attempt = 0; attempt < 5; attempt++) {
       int port = freePort();
-      Path dir = Path.of("target", "redis", port + "-" + System.nanoTime()).toAbsolutePath();
+      Path dir = baseDir().resolve(port + "-" + System.nanoTime());
       RedisServerProcess redis = new RedisServerProcess(dir, List.copyOf(extraArgs), null);
       try {
         redis.launch(port);
@@ -221,6 +222,12 @@ public final class RedisServerProcess implements AutoCloseable {
     p.destroyForcibly();
     RUNNING.remove(this);
     throw new IOException("redis-server did not answer PING within 10 s on port " + port + "; see " + dir);
+  }
+
+  /** Where servers keep their files: {@code target/redis}, or the system property {@code loadstone.redis.dir}. */
+  static Path baseDir() {
+    String dir = System.getProperty("loadstone.redis.dir");
+    return (dir != null ? Path.of(dir) : Path.of("target", "redis")).toAbsolutePath();
   }
 
   /** A port that was free a moment ago on 127.0.0.1 (callers retry when they lose the race). */
