@@ -37,8 +37,7 @@ final class DefaultInMemorySessionStore implements InMemorySessionStore {
   private final Duration movedGracePeriod;
   private final SessionEvents events;
   private final AtomicInteger expiredReported = new AtomicInteger();
-  /** principal name -> ids of its sessions (kept in step by saves, deletes, id changes and evictions). */
-  private final Map<String, Set<String>> principals = new ConcurrentHashMap<>();
+  private final InMemoryPrincipals principals = new InMemoryPrincipals();
 
   DefaultInMemorySessionStore(Builder b) {
     this.factory = b.factory != null ? b.factory : SessionFactory.defaults();
@@ -82,7 +81,7 @@ final class DefaultInMemorySessionStore implements InMemorySessionStore {
     if (entry == null || entry.data == null || cause == RemovalCause.REPLACED || cause == RemovalCause.EXPLICIT) {
       return; // updates, tombstones, and removals this class makes (which keep the index themselves)
     }
-    unindex(entry.data.principal(), id);
+    principals.unindex(entry.data.principal(), id);
     if (cause == RemovalCause.EXPIRED) {
       reportExpired(entry.data);
     }
@@ -125,7 +124,7 @@ final class DefaultInMemorySessionStore implements InMemorySessionStore {
     }
     if (entry.data.isExpired(factory.clock().instant())) {
       if (cache.asMap().remove(id, entry)) { // whoever removes it reports it: once
-        unindex(entry.data.principal(), id);
+        principals.unindex(entry.data.principal(), id);
         reportExpired(entry.data);
       }
       return Optional.empty();
@@ -164,7 +163,7 @@ final class DefaultInMemorySessionStore implements InMemorySessionStore {
         return Entry.of(result[0]);
       });
       if (result[0] != null) {
-        reindex(previousPrincipal[0], result[0].principal(), id, changes.isNew());
+        principals.reindex(previousPrincipal[0], result[0].principal(), id, changes.isNew());
         boolean redirected = !id.equals(tracked.id());
         // A redirected request keeps its old id and the version it loaded: it may save again, and never learns
         // the new id (only the request that changed it sends that to its client).
@@ -203,7 +202,7 @@ final class DefaultInMemorySessionStore implements InMemorySessionStore {
     for (int hop = 0; hop < 4 && next != null; hop++) {
       Entry removed = cache.asMap().remove(next);
       if (removed != null && removed.data != null) {
-        unindex(removed.data.principal(), next);
+        principals.unindex(removed.data.principal(), next);
       }
       next = removed != null && removed.data == null ? removed.movedTo : null; // an old id: delete where it led
     }
@@ -240,37 +239,16 @@ final class DefaultInMemorySessionStore implements InMemorySessionStore {
       return CompletableFuture.completedFuture(tracked); // gone meanwhile: nothing to move
     }
     cache.put(newId, Entry.of(moved[0]));
-    unindex(previousPrincipal[0], oldId);
-    reindex(null, moved[0].principal(), newId, true);
+    principals.unindex(previousPrincipal[0], oldId);
+    principals.reindex(null, moved[0].principal(), newId, true);
     tracked.markSaved(moved[0]);
     return CompletableFuture.completedFuture(tracked);
-  }
-
-  // ---------------------------------------------------------------- principal index
-
-  private void reindex(String before, String after, String id, boolean isNew) {
-    if (!isNew && Objects.equals(before, after)) {
-      return;
-    }
-    unindex(before, id);
-    if (after != null) {
-      principals.computeIfAbsent(after, n -> ConcurrentHashMap.newKeySet()).add(id);
-    }
-  }
-
-  private void unindex(String principal, String id) {
-    if (principal != null) {
-      principals.computeIfPresent(principal, (n, ids) -> {
-        ids.remove(id);
-        return ids.isEmpty() ? null : ids;
-      });
-    }
   }
 
   @Override
   public CompletionStage<List<Session>> findByPrincipal(String principalName) {
     List<Session> found = new ArrayList<>();
-    for (String id : principals.getOrDefault(Objects.requireNonNull(principalName, "principalName"), Set.of())) {
+    for (String id : principals.ids(principalName)) {
       live(id).filter(d -> principalName.equals(d.principal())).ifPresent(d -> found.add(factory.open(d)));
     }
     return CompletableFuture.completedFuture(found);
@@ -279,10 +257,10 @@ final class DefaultInMemorySessionStore implements InMemorySessionStore {
   @Override
   public CompletionStage<Integer> invalidateAll(String principalName) {
     int n = 0;
-    for (String id : List.copyOf(principals.getOrDefault(Objects.requireNonNull(principalName, "principalName"), Set.of()))) {
+    for (String id : principals.ids(principalName)) {
       Optional<SessionData> data = live(id).filter(d -> principalName.equals(d.principal()));
       if (data.isPresent() && cache.asMap().remove(id) != null) {
-        unindex(principalName, id);
+        principals.unindex(principalName, id);
         events.deleted(factory.view(data.get()));
         n++;
       }

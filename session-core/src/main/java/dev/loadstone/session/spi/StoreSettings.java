@@ -1,9 +1,6 @@
 package dev.loadstone.session.spi;
 
-import dev.loadstone.session.JavaSerializationCodec;
-import dev.loadstone.session.JsonSessionCodec;
 import dev.loadstone.session.RevocationList;
-import dev.loadstone.session.SessionCodec;
 import dev.loadstone.session.SessionFactory;
 import dev.loadstone.session.SessionStore;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,7 +15,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * String settings for {@link SessionStoreProvider}s, with the parsing every provider shares (durations as seconds
@@ -114,7 +110,7 @@ public final class StoreSettings {
   /** The session factory these settings describe (built once): timeouts, codec, clock and metrics. */
   public synchronized SessionFactory sessions() {
     if (sessions == null) {
-      SessionFactory.Builder b = SessionFactory.builder().codec(codec());
+      SessionFactory.Builder b = SessionFactory.builder().codec(CodecSettings.codec(this));
       Optional<Duration> idle = optionalDuration("idle-timeout");
       if (idle.isPresent() || defaultIdleTimeout != null) {
         b.idleTimeout(idle.orElse(defaultIdleTimeout));
@@ -129,41 +125,6 @@ public final class StoreSettings {
       sessions = b.build();
     }
     return sessions;
-  }
-
-  private SessionCodec codec() {
-    String kind = Objects.requireNonNullElse(get("codec"), "json");
-    switch (kind) {
-      case "json": {
-        JsonSessionCodec.Builder json = JsonSessionCodec.builder();
-        for (String entry : list("codec.types")) {
-          int eq = entry.indexOf('=');
-          if (eq <= 0) {
-            throw new IllegalArgumentException("codec.types: '" + entry + "' (expected: tag=fully.qualified.Class)");
-          }
-          json.register(entry.substring(0, eq), loadClass("codec.types", entry.substring(eq + 1)));
-        }
-        return json.build();
-      }
-      case "java": {
-        JavaSerializationCodec.Builder java = JavaSerializationCodec.builder();
-        for (String entry : list("codec.allow")) {
-          java.allowPattern(entry);
-        }
-        return java.build();
-      }
-      default: {
-        Object codec = instantiate("codec", kind, Object.class);
-        if (codec instanceof SessionCodec c) {
-          return c;
-        }
-        if (codec instanceof Supplier<?> s && s.get() instanceof SessionCodec c) {
-          return c;
-        }
-        throw new IllegalArgumentException("codec: " + kind + " (expected: json, java, or a SessionCodec or "
-            + "Supplier<SessionCodec> class)");
-      }
-    }
   }
 
   /** The store {@code store} names, built by its provider; it is {@linkplain #own owned}. */
@@ -249,7 +210,7 @@ public final class StoreSettings {
     }
   }
 
-  private Class<?> loadClass(String setting, String className) {
+  Class<?> loadClass(String setting, String className) {
     try {
       return Class.forName(className.strip(), true, loader);
     } catch (ClassNotFoundException e) {

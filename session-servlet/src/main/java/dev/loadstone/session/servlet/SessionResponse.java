@@ -54,10 +54,14 @@ final class SessionResponse extends HttpServletResponseWrapper {
     sessions.beforeCommit();
   }
 
+  boolean aborted() {
+    return sessions.aborted();
+  }
+
   @Override
   public ServletOutputStream getOutputStream() throws IOException {
     if (stream == null) {
-      stream = sessions.aborted() ? new GuardedOutputStream(null, this) : new GuardedOutputStream(
+      stream = sessions.aborted() ? new GuardedOutput.Stream(null, this) : new GuardedOutput.Stream(
           super.getOutputStream(), this);
     }
     return stream;
@@ -70,7 +74,7 @@ final class SessionResponse extends HttpServletResponseWrapper {
         writer = new PrintWriter(Writer.nullWriter());
       } else {
         PrintWriter target = super.getWriter();
-        writer = new PrintWriter(new GuardedWriter(target, this, maxBytesPerChar(getCharacterEncoding())), false);
+        writer = new PrintWriter(new GuardedOutput.Writer(target, this, maxBytesPerChar(getCharacterEncoding())), false);
       }
     }
     return writer;
@@ -200,108 +204,5 @@ final class SessionResponse extends HttpServletResponseWrapper {
   public void resetBuffer() {
     super.resetBuffer();
     written = 0;
-  }
-
-  /** The container's stream behind the commit hook. */
-  private static final class GuardedOutputStream extends ServletOutputStream {
-    private final ServletOutputStream target; // null: output is dropped (the response was answered 503)
-    private final SessionResponse response;
-
-    GuardedOutputStream(ServletOutputStream target, SessionResponse response) {
-      this.target = target;
-      this.response = response;
-    }
-
-    @Override
-    public void write(int b) throws IOException {
-      if (target != null && response.beforeWrite(1)) {
-        target.write(b);
-      }
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      if (target != null && response.beforeWrite(len)) {
-        target.write(b, off, len);
-      }
-    }
-
-    @Override
-    public void flush() throws IOException {
-      response.beforeCommit();
-      if (target != null && !response.sessions.aborted()) {
-        target.flush();
-      }
-    }
-
-    @Override
-    public void close() throws IOException {
-      response.beforeCommit();
-      if (target != null && !response.sessions.aborted()) {
-        target.close();
-      }
-    }
-
-    @Override
-    public boolean isReady() {
-      return target == null || target.isReady();
-    }
-
-    @Override
-    public void setWriteListener(WriteListener listener) {
-      if (target != null) {
-        target.setWriteListener(listener);
-      }
-    }
-  }
-
-  /** The container's writer behind the commit hook. */
-  private static final class GuardedWriter extends Writer {
-    private final PrintWriter target;
-    private final SessionResponse response;
-    private final int maxBytesPerChar;
-
-    GuardedWriter(PrintWriter target, SessionResponse response, int maxBytesPerChar) {
-      this.target = target;
-      this.response = response;
-      this.maxBytesPerChar = maxBytesPerChar;
-    }
-
-    @Override
-    public void write(char[] cbuf, int off, int len) {
-      if (response.beforeWrite((long) len * maxBytesPerChar)) {
-        target.write(cbuf, off, len);
-      }
-    }
-
-    @Override
-    public void write(String str, int off, int len) {
-      if (response.beforeWrite((long) len * maxBytesPerChar)) {
-        target.write(str, off, len);
-      }
-    }
-
-    @Override
-    public void write(int c) {
-      if (response.beforeWrite(maxBytesPerChar)) {
-        target.write(c);
-      }
-    }
-
-    @Override
-    public void flush() {
-      response.beforeCommit();
-      if (!response.sessions.aborted()) {
-        target.flush();
-      }
-    }
-
-    @Override
-    public void close() {
-      response.beforeCommit();
-      if (!response.sessions.aborted()) {
-        target.close();
-      }
-    }
   }
 }

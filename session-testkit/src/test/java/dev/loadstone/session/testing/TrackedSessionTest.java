@@ -145,4 +145,19 @@ class TrackedSessionTest {
     assertThat(c.principalChanged()).isTrue();
     assertThat(c.after().principal()).isEqualTo("bob");
   }
+
+  static final class NotListed implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+  }
+
+  @Test
+  void withTheJavaCodecAValueOutsideTheAllowlistFailsAtSetAttributeNamingItsClassAndTheOldValueStays() {
+    SessionFactory java = SessionFactory.builder().clock(clock).codec(JavaSerializationCodec.allowing(List.of())).build();
+    TrackedSession s = java.create();
+    s.setAttribute("list", new ArrayList<>(List.of("ok")));
+    assertThatThrownBy(() -> s.setAttribute("list", new ArrayList<>(List.of(new NotListed()))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("class " + NotListed.class.getName() + " is not in the allowlist");
+    assertThat(s.getAttribute("list")).isEqualTo(List.of("ok"));
+  }
 }

@@ -2,8 +2,6 @@ package dev.loadstone.session.token;
 
 import dev.loadstone.session.SessionTooLargeException;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.loadstone.session.JsonSessionCodec;
 import dev.loadstone.session.Session;
 import dev.loadstone.session.SessionChanges;
@@ -43,9 +41,7 @@ final class DefaultTokenSessionStore implements TokenSessionStore {
   private final SessionStore spillStore;
   private final Revocations revocations;
   private final SessionEvents events = new SessionEvents("token-sessions", null, null);
-  /** Expired sessions this node has reported (a client may present its expired token many times). */
-  private final Cache<String, Boolean> reported = Caffeine.newBuilder().maximumSize(100_000)
-      .expireAfterWrite(Duration.ofHours(1)).build();
+  private final TokenExpiries expiries;
   private final Map<Rejection, Counter> rejected = new EnumMap<>(Rejection.class);
 
   DefaultTokenSessionStore(TokenSessionStore.Builder b) {
@@ -59,6 +55,7 @@ final class DefaultTokenSessionStore implements TokenSessionStore {
     this.spillStore = b.spillStore;
     this.revocations = new Revocations(b.revocationList, b.spillStore != null, factory.clock(),
         b.revocationCacheTtl != null ? b.revocationCacheTtl : Duration.ofSeconds(5), factory.absoluteTimeout());
+    this.expiries = new TokenExpiries(factory, events, b.revocationList);
     for (Rejection r : Rejection.values()) {
       rejected.put(r, Counter.builder("loadstone.session.token.rejected")
           .description("Presented session tokens that gave no session, by reason")
@@ -119,7 +116,7 @@ final class DefaultTokenSessionStore implements TokenSessionStore {
       return reject(Rejection.BAD_PAYLOAD, handle);
     }
     if (!factory.clock().instant().isBefore(payload.expiresAt)) {
-      reportExpired(payload);
+      expiries.presented(payload, data(payload));
       return reject(Rejection.EXPIRED, handle);
     }
     return revocations.isRevoked(payload.id).thenCompose(revoked -> {
@@ -152,7 +149,7 @@ final class DefaultTokenSessionStore implements TokenSessionStore {
     });
   }
 
-  private static SessionData data(TokenPayload p) {
+  static SessionData data(TokenPayload p) {
     return new SessionData(p.id, p.created, p.lastAccessed, p.idleTimeout, p.absoluteTimeout, p.attributes);
   }
 
@@ -161,28 +158,6 @@ final class DefaultTokenSessionStore implements TokenSessionStore {
     session.storeState(new TokenState(handle, tokenExpiry, spilled));
     revocations.remember(session, spilled != null ? spilled.id() : null);
     return session;
-  }
-
-  /** An authentic token presented after its expiry: the one moment a token session's expiry can be seen. */
-  private void reportExpired(TokenPayload payload) {
-    if (!events.hasListeners() || payload.kind != TokenPayload.INLINE || reported.asMap().putIfAbsent(payload.id, true) != null) {
-      return;
-    }
-    Session view = factory.view(data(payload));
-    if (revocations.list() == null) {
-      events.expired(view);
-      return;
-    }
-    Duration ttl = Duration.between(factory.clock().instant(), payload.created.plus(payload.absoluteTimeout));
-    revocations.list().claimExpiry(payload.id, ttl.compareTo(Duration.ofMinutes(1)) > 0 ? ttl : Duration.ofMinutes(1))
-        .whenComplete((first, e) -> {
-          if (e != null) {
-            log.debug("session {}...: expiry not reported, the revocation list is unreachable: {}",
-                SessionIds.prefix(payload.id), e.toString());
-          } else if (first) {
-            events.expired(view);
-          }
-        });
   }
 
   private <T> CompletionStage<Optional<T>> reject(Rejection reason, String handle) {
