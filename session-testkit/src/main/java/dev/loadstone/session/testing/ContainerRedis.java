@@ -16,7 +16,7 @@ final class ContainerRedis {
 
   static ContainerRedis startOrFail() {
     if (!DockerClientFactory.instance().isDockerAvailable()) {
-      throw new IllegalStateException("The session-store tests need Redis: no redis-server binary on PATH and no "
+      throw new IllegalStateException("The session tests need Redis: no redis-server binary on PATH and no "
           + "Docker engine reachable for Testcontainers. Install it (apt-get install redis-server, as .ci/run does).");
     }
     int port = RedisServerProcess.freePort();
