@@ -9,7 +9,8 @@ import dev.loadstone.proxy.admin.ProxyOperations;
 import dev.loadstone.session.InMemorySessionStore;
 import dev.loadstone.session.SessionStore;
 import dev.loadstone.session.token.KeyRing;
-import dev.loadstone.session.token.RevocationList;
+import dev.loadstone.session.RevocationList;
+import dev.loadstone.session.redis.RedisRevocationLists;
 import dev.loadstone.session.token.TokenSessionStore;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
@@ -107,7 +108,7 @@ final class Demo implements AutoCloseable {
         KeyRing keys = KeyRing.generate("demo", new SecureRandom()); // one key, shared by the three apps
         RevocationList revocations = null;
         if (settings.redisUri() != null) {
-          revocations = RevocationList.redis(settings.redisUri(), Duration.ofSeconds(2));
+          revocations = RedisRevocationLists.connect(settings.redisUri(), Duration.ofSeconds(2));
           closeables.add(revocations);
         }
         for (int i = 0; i < 3; i++) {

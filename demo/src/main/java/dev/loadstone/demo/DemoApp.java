@@ -27,7 +27,7 @@ final class DemoApp {
     server.addConnector(connector);
     ServletContextHandler context = new ServletContextHandler();
     context.setContextPath("/");
-    context.addFilter(new FilterHolder(SessionFilter.builder(store).build()), "/*", EnumSet.of(DispatcherType.REQUEST));
+    context.addFilter(new FilterHolder(SessionFilter.builder(store).build()), "/*", EnumSet.allOf(DispatcherType.class));
     context.addServlet(new ServletHolder(new DemoServlet(name, demo)), "/*");
     GracefulHandler graceful = new GracefulHandler(); // stop() lets requests in flight finish
     graceful.setHandler(context);

@@ -3,6 +3,7 @@ package dev.loadstone.bench.session;
 import dev.loadstone.session.BlockingSessionStore;
 import dev.loadstone.session.Session;
 import dev.loadstone.session.SessionFactory;
+import dev.loadstone.session.testing.RedisServerProcess;
 import io.lettuce.core.event.command.CommandListener;
 import io.lettuce.core.event.command.CommandStartedEvent;
 import java.util.List;
@@ -17,7 +18,7 @@ public final class SessionRoundTrips {
   private SessionRoundTrips() {}
 
   public static void main(String[] args) throws Exception {
-    try (LocalRedis redis = LocalRedis.start()) {
+    try (RedisServerProcess redis = LocalRedis.start()) {
       System.out.printf("%-32s %-22s %s%n", "store", "request", "commands");
       for (StoreType type : StoreType.values()) {
         if (!type.needsRedis()) {

@@ -3,6 +3,7 @@ package dev.loadstone.bench.session;
 import dev.loadstone.session.BlockingSessionStore;
 import dev.loadstone.session.Session;
 import dev.loadstone.session.SessionFactory;
+import dev.loadstone.session.testing.RedisServerProcess;
 import io.lettuce.core.event.command.CommandListener;
 import io.lettuce.core.event.command.CommandStartedEvent;
 import java.util.concurrent.TimeUnit;
@@ -40,7 +41,7 @@ public class SessionStoreBenchmark {
   @Param({"1024", "16384"})
   public int sessionBytes;
 
-  private LocalRedis redis;
+  private RedisServerProcess redis;
   private BlockingSessionStore sessions;
   private String id;
   private final LongAdder commands = new LongAdder();

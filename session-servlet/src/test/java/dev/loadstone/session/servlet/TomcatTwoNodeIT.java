@@ -1,0 +1,8 @@
+package dev.loadstone.session.servlet;
+
+class TomcatTwoNodeIT extends AbstractTwoNodeSuite {
+  @Override
+  protected ServletContainer newContainer() {
+    return new TomcatContainer();
+  }
+}
