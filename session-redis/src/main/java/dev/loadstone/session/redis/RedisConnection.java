@@ -263,7 +263,10 @@ final class RedisConnection implements AutoCloseable {
     if (c != null && c.isDone() && !c.isCompletedExceptionally()) {
       c.join().close();
     }
-    client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    // A quiet period, so that a connect a topology refresh or reconnect started just before (its channel
+    // registering on an I/O thread) is closed by the event loop instead of dropped still registered, which
+    // would leak the buffer Lettuce allocates on registration.
+    client.shutdown(Duration.ofMillis(100), Duration.ofSeconds(2));
     resources.shutdown(0, 2, TimeUnit.SECONDS);
   }
 }
