@@ -57,6 +57,7 @@ public class SecurityConfig {
         User.withUsername("alice").password("{noop}alice-pw").roles("USER").build(),
         User.withUsername("bob").password("{noop}bob-pw").roles("USER").build(),
         User.withUsername("carol").password("{noop}carol-pw").roles("USER").build(),
+        User.withUsername("dave").password("{noop}dave-pw").roles("USER").build(),
         User.withUsername("admin").password("{noop}admin-pw").roles("ADMIN").build());
   }
 }

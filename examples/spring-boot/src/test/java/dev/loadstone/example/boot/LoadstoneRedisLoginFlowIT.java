@@ -33,4 +33,21 @@ class LoadstoneRedisLoginFlowIT extends AbstractIndexedLoginFlowIT {
     Browser.assertRedirect(one.get("/me"), "/login");
     Browser.assertRedirect(one.get("/me"), "/login");
   }
+
+  @Override
+  String storeName() {
+    return "loadstone-redis";
+  }
+
+  /**
+   * A read-only request costs the one HGETALL of its session (no touch is due within a tenth of the idle timeout,
+   * and ConcurrentSessionFilter's check reads the session already loaded); a request that changes the session, one
+   * more script.
+   */
+  @Override
+  void checkRoundTrips(RoundTrips counted) {
+    assertThat(counted.rows.get(1).sent()).isEqualTo(Map.of("HGETALL", 20L));
+    assertThat(counted.rows.get(1).inScripts()).isEmpty();
+    assertThat(counted.rows.get(2).sent()).isEqualTo(Map.of("HGETALL", 20L, "EVALSHA", 20L));
+  }
 }
