@@ -1,6 +1,7 @@
 package dev.loadstone.session.boot;
 
 import dev.loadstone.session.IndexedSessionStore;
+import dev.loadstone.session.PrincipalResolver;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -17,7 +18,7 @@ import org.springframework.context.annotation.Bean;
 public class LoadstoneSessionEndpointAutoConfiguration {
   @Bean
   @ConditionalOnMissingBean
-  LoadstoneSessionsEndpoint loadstoneSessionsEndpoint(IndexedSessionStore store) {
-    return new LoadstoneSessionsEndpoint(store);
+  LoadstoneSessionsEndpoint loadstoneSessionsEndpoint(IndexedSessionStore store, PrincipalResolver principals) {
+    return new LoadstoneSessionsEndpoint(store, principals);
   }
 }

@@ -2,6 +2,7 @@ package dev.loadstone.session.boot;
 
 import dev.loadstone.session.BlockingSessionStore;
 import dev.loadstone.session.IndexedSessionStore;
+import dev.loadstone.session.PrincipalResolver;
 import dev.loadstone.session.Session;
 import java.time.Instant;
 import java.util.List;
@@ -24,10 +25,12 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
 public class LoadstoneSessionsEndpoint {
   private final IndexedSessionStore store;
   private final BlockingSessionStore blocking;
+  private final PrincipalResolver principals;
 
-  public LoadstoneSessionsEndpoint(IndexedSessionStore store) {
+  public LoadstoneSessionsEndpoint(IndexedSessionStore store, PrincipalResolver principals) {
     this.store = Objects.requireNonNull(store, "store");
     this.blocking = BlockingSessionStore.of(store);
+    this.principals = Objects.requireNonNull(principals, "principals");
   }
 
   /** One session: what an administrator may see (attribute names, never values). */
@@ -52,7 +55,7 @@ public class LoadstoneSessionsEndpoint {
 
   @ReadOperation
   public SessionDescriptor session(@Selector String sessionId) {
-    return blocking.load(sessionId).map(s -> SessionDescriptor.of(s, null)).orElse(null); // null: 404
+    return blocking.load(sessionId).map(s -> SessionDescriptor.of(s, principals.principalName(s))).orElse(null); // null: 404
   }
 
   @DeleteOperation

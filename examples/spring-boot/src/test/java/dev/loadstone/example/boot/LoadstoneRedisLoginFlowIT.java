@@ -32,6 +32,13 @@ class LoadstoneRedisLoginFlowIT extends AbstractIndexedLoginFlowIT {
     assertThat(ended.body()).contains("\"invalidated\":1");
     Browser.assertRedirect(one.get("/me"), "/login");
     Browser.assertRedirect(one.get("/me"), "/login");
+
+    Browser two = nodes.browser(); // one session, ended by its id
+    two.logIn("carol", "carol-pw");
+    assertThat(admin.get("/actuator/sessions/" + two.cookies.get("SESSION")).body()).contains("\"principal\":\"carol\"");
+    assertThat(admin.delete("/actuator/sessions/" + two.cookies.get("SESSION")).status()).isEqualTo(204);
+    assertThat(admin.get("/actuator/sessions/" + two.cookies.get("SESSION")).status()).isEqualTo(404);
+    Browser.assertRedirect(two.get("/me"), "/login");
   }
 
   @Override
