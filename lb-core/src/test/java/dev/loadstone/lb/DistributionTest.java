@@ -19,14 +19,36 @@ import org.junit.jupiter.api.Test;
 class DistributionTest {
 
   @Test
-  void roundRobinGivesEveryBackendTheSameCountToWithinOne() {
-    BackendPool pool = pool(Balancers.roundRobin(), 1, 5, 9); // weights are ignored
+  void roundRobinGivesEveryBackendOfEqualWeightTheSameCountToWithinOne() {
+    BackendPool pool = pool(Balancers.roundRobin(), 2, 2, 2);
     assertThat(sequence(pool, 9)).containsExactly("a", "b", "c", "a", "b", "c", "a", "b", "c");
     BackendPool ten = pool(Balancers.roundRobin(), ones(10));
     Map<String, Integer> c = counts(sequence(ten, 1003));
     assertThat(c).hasSize(10);
     assertThat(c.values()).allSatisfy(n -> assertThat(n).isBetween(100, 101));
     assertThat(c.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(1003);
+  }
+
+  @Test
+  void roundRobinHonoursWeightsWhenTheyDiffer() {
+    BackendPool pool = pool(Balancers.roundRobin(), 1, 3);
+    assertThat(counts(sequence(pool, 12))).containsEntry("a", 3).containsEntry("b", 9);
+    BackendPool nginx = pool(Balancers.roundRobin(), 5, 1, 1);
+    assertThat(String.join("", sequence(nginx, 7))).as("smooth, as nginx: no bursts").isEqualTo("aabacaa");
+  }
+
+  @Test
+  void roundRobinFollowsAWeightChangeAtOnce() {
+    BackendPool pool = pool(Balancers.roundRobin(), 1, 1);
+    assertThat(counts(sequence(pool, 10))).containsEntry("a", 5).containsEntry("b", 5);
+    pool.setWeight("b", 4);
+    assertThat(counts(sequence(pool, 10))).containsEntry("a", 2).containsEntry("b", 8);
+  }
+
+  @Test
+  void roundRobinWithEqualWeightsTakesThePlainPath() {
+    assertThat(RoundRobin.create(pool(Balancers.roundRobin(), 3, 3, 3).snapshot())).isInstanceOf(RoundRobin.class);
+    assertThat(RoundRobin.create(pool(Balancers.roundRobin(), 3, 1).snapshot())).isInstanceOf(SmoothWeightedRoundRobin.class);
   }
 
   @Test
