@@ -27,6 +27,31 @@ final class ValueTypes {
   static final ValueType<String> CIDR = of("an IP network such as 10.0.0.0/8", (key, text) -> Cidr.parse(key, text).toString());
   static final ValueType<String> HEADER_NAME = of("a header name", ValueTypes::headerName);
 
+  /** {@code true} or {@code false}: a YAML boolean, or that text in a flag. */
+  static final ValueType<Boolean> BOOLEAN = new ValueType<>() {
+    @Override
+    public Boolean fromText(String key, String text) {
+      String t = text == null ? "" : text.trim();
+      if (!t.equals("true") && !t.equals("false")) {
+        throw new IllegalArgumentException(key + ": '" + text + "' (expected: true or false)");
+      }
+      return Boolean.parseBoolean(t);
+    }
+
+    @Override
+    public Boolean fromYaml(String key, JsonNode node) {
+      if (!node.isBoolean()) {
+        throw ValueType.wrongType(key, node, expected());
+      }
+      return node.booleanValue();
+    }
+
+    @Override
+    public String expected() {
+      return "true or false";
+    }
+  };
+
   /** A whole number; in YAML it must be written as one ({@code retries: 2}, not {@code "2"} or {@code 2.5}). */
   static final ValueType<Integer> INT = new ValueType<>() {
     @Override
