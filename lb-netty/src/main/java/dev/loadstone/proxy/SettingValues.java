@@ -78,21 +78,19 @@ final class SettingValues {
   /** Converts and validates everything; throws a {@link ConfigException} naming the source, the key and the value. */
   ProxyConfig toConfig() {
     Settings.Draft draft = new Settings.Draft();
-    for (Setting<?> s : Settings.ALL) {
-      Value v = values.get(s);
-      if (v == null) {
-        continue;
-      }
+    for (Map.Entry<Setting<?>, Value> e : values.entrySet()) { // in the order written: the first error is reported
+      Setting<?> s = e.getKey();
+      Value v = e.getValue();
       try {
         if (v.yaml() != null) {
           s.applyYaml(draft, v.yaml());
         } else {
           s.applyFlags(draft, v.args());
         }
-      } catch (ConfigException e) {
-        throw e; // already names its file (sticky-key-file)
-      } catch (IllegalArgumentException | IllegalStateException e) {
-        throw new ConfigException(where(s, v, e.getMessage()) + ": " + e.getMessage(), e);
+      } catch (ConfigException ex) {
+        throw ex; // already names its file (sticky-key-file)
+      } catch (IllegalArgumentException | IllegalStateException ex) {
+        throw new ConfigException(where(s, v, ex.getMessage()) + ": " + ex.getMessage(), ex);
       }
     }
     try {
@@ -100,7 +98,13 @@ final class SettingValues {
     } catch (ConfigException e) {
       throw e;
     } catch (IllegalArgumentException | IllegalStateException e) {
-      // A rule over several settings: name the file when there is one, as that is where most settings live.
+      // A check made when the values come together (health-interval > 0 is the health builder's) names the value
+      // its message starts with; a rule over several settings names the file, where most settings live.
+      for (Map.Entry<Setting<?>, Value> v : values.entrySet()) {
+        if (e.getMessage() != null && e.getMessage().startsWith(v.getKey().key + ":")) {
+          throw new ConfigException(where(v.getKey(), v.getValue(), e.getMessage()) + ": " + e.getMessage(), e);
+        }
+      }
       throw new ConfigException((file == null ? Source.FLAGS : new Source(file, 0, 0)) + ": " + e.getMessage(), e);
     }
   }

@@ -162,7 +162,7 @@ final class Settings {
           "Reload the config file when it changes (debounced, read whole); false: only on SIGHUP.",
           (d, v) -> d.config.watchConfig(v))
           .shows(ProxyConfig::watchConfig).live(),
-      s("latency-buckets", "latency-bucket", "DURATION", list(DURATION), "5ms 10ms 25ms 50ms 100ms 250ms 500ms 1s 2500ms 5s 10s",
+      s("latency-buckets", "latency-bucket", "DURATION", list(DURATION), "[5ms, 10ms, 25ms, 50ms, 100ms, 250ms, 500ms, 1s, 2500ms, 5s, 10s]",
           "Upper bounds of the response-time histogram buckets (SLO thresholds), increasing. Repeatable.",
           (d, v) -> d.config.latencyBuckets(v))
           .shows(ProxyConfig::latencyBuckets));
@@ -206,7 +206,7 @@ final class Settings {
 
   /** Signing key ids with a short SHA-256 fingerprint of each secret (never the secret): {@code k1#3f2a9c1e}. */
   static String keyIds(ProxyConfig c) {
-    return c.stickyKeys().entrySet().stream().map(e -> e.getKey() + "#" + fingerprint(e.getValue())).collect(Collectors.joining(" "));
+    return c.stickyKeys().isEmpty() ? null : c.stickyKeys().entrySet().stream().map(e -> e.getKey() + "#" + fingerprint(e.getValue())).collect(Collectors.joining(" "));
   }
 
   private static String fingerprint(byte[] secret) {

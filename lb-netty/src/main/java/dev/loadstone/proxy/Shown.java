@@ -26,8 +26,9 @@ final class Shown {
     if (v instanceof Backend b) {
       return b.address() + ",weight=" + b.weight() + ",id=" + b.id();
     }
-    if (v instanceof Collection<?> c) {
-      return c.isEmpty() ? "none" : c.stream().map(Shown::text).collect(Collectors.joining(" "));
+    if (v instanceof Collection<?> c) { // a YAML flow sequence, so that --check's output reads back as YAML
+      return c.stream().map(Shown::text).map(t -> t.matches("[^,\\[\\]{}#&*!|>'\"%@` ]+") ? t : "\"" + t + "\"")
+          .collect(Collectors.joining(", ", "[", "]"));
     }
     return v.toString();
   }

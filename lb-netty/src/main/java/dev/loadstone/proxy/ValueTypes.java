@@ -199,8 +199,8 @@ final class ValueTypes {
   private static Backend backend(String key, JsonNode node) {
     Map<String, JsonNode> f = fields(key, node, List.of("address", "id", "weight"), "{address, weight, id}");
     JsonNode weight = f.get("weight");
-    if (weight != null && !weight.canConvertToInt()) {
-      throw new IllegalArgumentException(key + ".weight: " + weight + " (expected: 1..1000)");
+    if (weight != null && (!weight.isIntegralNumber() || !weight.canConvertToInt())) {
+      throw new IllegalArgumentException(key + ".weight: " + weight + " (expected: an integer 1..1000)");
     }
     if (f.get("address") == null) {
       throw new IllegalArgumentException(key + ".address: missing (expected: host:port)");

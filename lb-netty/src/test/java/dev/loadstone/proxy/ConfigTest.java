@@ -168,7 +168,7 @@ class ConfigTest {
         .headerTimeout(Duration.ofSeconds(10));
     assertThatThrownBy(b::build).hasMessage(
         "header-timeout: 10s (expected: less than idle-timeout 10s, or a stalled request head never gets its 408)");
-    assertFileError("backends: [127.0.0.1:9001]\nheader-timeout: 90s\n", null,
+    assertFileError("backends: [127.0.0.1:9001]\nheader-timeout: 90s\n", "2:17",
         "header-timeout: 90s (expected: less than idle-timeout 1m, or a stalled request head never gets its 408)");
   }
 
