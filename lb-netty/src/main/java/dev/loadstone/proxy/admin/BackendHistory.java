@@ -20,9 +20,8 @@ final class BackendHistory {
   private final LongAdder[] byClass = new LongAdder[ProxyMetrics.STATUS_CLASSES.length];
   private final long[][] counts = new long[SECONDS][ProxyMetrics.STATUS_CLASSES.length]; // guarded by this
   private final double[] p95Millis = new double[SECONDS]; // NaN: no response that second; guarded by this
-  private final long[] elapsed = new long[SECONDS]; // nanos since the sample before; 0 for the first; guarded by this
+  private final long[] elapsed = new long[SECONDS]; // nanos since the sample before (or creation); guarded by this
   private long lastSampleAt;
-  private boolean sampled;
   private final long[] totals = new long[ProxyMetrics.STATUS_CLASSES.length]; // class totals at the last sample
   private final Histogram recent = new Histogram(1, MAX_NANOS, 2); // the last 10 s, for p95(); guarded by this
   private final Histogram[] perSecond = new Histogram[10];
@@ -30,7 +29,9 @@ final class BackendHistory {
   private int next; // ring index of the next sample
   private int filled;
 
-  BackendHistory() {
+  /** {@code createdAt}: ticker time from which the first sample counts. */
+  BackendHistory(long createdAt) {
+    this.lastSampleAt = createdAt;
     for (int i = 0; i < byClass.length; i++) {
       byClass[i] = new LongAdder();
     }
@@ -48,9 +49,8 @@ final class BackendHistory {
 
   /** Closes the current sample at ticker time {@code now} (normally one second after the previous one). */
   synchronized void sample(long now) {
-    elapsed[next] = sampled ? Math.max(0, now - lastSampleAt) : 0;
+    elapsed[next] = Math.max(0, now - lastSampleAt);
     lastSampleAt = now;
-    sampled = true;
     Histogram h = latencies.getIntervalHistogram(recycle);
     long[] c = counts[next];
     for (int i = 0; i < c.length; i++) {
@@ -79,9 +79,6 @@ final class BackendHistory {
     long nanos = 0;
     for (int k = 1; k <= n; k++) {
       int i = (next - k + SECONDS) % SECONDS;
-      if (elapsed[i] == 0) {
-        continue; // the first sample: its counts have no interval
-      }
       nanos += elapsed[i];
       for (int c = 0; c < r.length; c++) {
         r[c] += counts[i][c];

@@ -67,7 +67,7 @@ public final class ProxyMetrics implements HealthObserver {
     final Timer responseTime;
     final LongAdder requestCount = new LongAdder();
     final LongAdder failureCount = new LongAdder();
-    final BackendHistory history = new BackendHistory();
+    final BackendHistory history = new BackendHistory(ticker.read());
 
     BackendMeters(String id) {
       this.id = id;
