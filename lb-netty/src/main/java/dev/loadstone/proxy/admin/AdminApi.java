@@ -124,6 +124,9 @@ final class AdminApi {
         case "metrics":
           allow(method, "GET");
           return new Response(HttpResponseStatus.OK, PROMETHEUS_TYPE, metrics.scrape().getBytes(StandardCharsets.UTF_8));
+        case "favicon.ico": // browsers ask for it; there is none
+          allow(method, "GET");
+          return new Response(HttpResponseStatus.NO_CONTENT, TEXT_TYPE, new byte[0]);
         case "healthz": // liveness: the process answers
           allow(method, "GET");
           return text(HttpResponseStatus.OK, "ok\n");
