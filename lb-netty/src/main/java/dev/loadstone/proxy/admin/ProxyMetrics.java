@@ -124,6 +124,7 @@ public final class ProxyMetrics implements HealthObserver {
 
   private ProxyMetrics(PrometheusMeterRegistry registry, BackendPool pool, Ticker ticker, List<Duration> buckets) {
     this.registry = registry;
+    JvmAndProcess.filters(registry);
     this.pool = pool;
     this.ticker = ticker;
     this.buckets = List.copyOf(buckets);

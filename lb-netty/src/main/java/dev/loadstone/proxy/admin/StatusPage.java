@@ -45,7 +45,7 @@ final class StatusPage {
         .append("<title>Loadstone status</title><style>")
         .append("body{font-family:system-ui,sans-serif;margin:1.5em;color:#222}h1{margin:0 0 .2em}")
         .append("table{border-collapse:collapse;margin-top:1em}th,td{padding:.3em .6em;border-bottom:1px solid #ddd;")
-        .append("text-align:left;vertical-align:top}td.n{text-align:right}.UP{color:#070}.DOWN{color:#b00}")
+        .append("text-align:left;vertical-align:top}td.n{text-align:right;white-space:nowrap}.UP{color:#070}.DOWN{color:#b00}")
         .append(".DRAINING,.MAINTENANCE{color:#a60}.why{color:#666;font-size:.85em;max-width:22em}")
         .append("button{margin:0 .2em .2em 0}svg{background:#fafafa;border:1px solid #eee}#msg{color:#b00}")
         .append("</style></head><body><h1>Loadstone</h1><p id=\"summary\">version ").append(escape(ServerStatus.VERSION))
