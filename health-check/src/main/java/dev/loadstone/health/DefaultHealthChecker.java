@@ -225,8 +225,8 @@ final class DefaultHealthChecker implements HealthChecker, PoolListener {
     }
     long now = ticker.read();
     Instant wall = clock.instant();
-    Instant since = wall.minusNanos(now - s.sinceNanos());
-    Instant until = s.ejected() ? wall.plusNanos(s.ejectedUntilNanos() - now) : null;
+    Instant since = wall.minusNanos(now - s.sinceNanos()).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    Instant until = s.ejected() ? wall.plusNanos(s.ejectedUntilNanos() - now).truncatedTo(java.time.temporal.ChronoUnit.MILLIS) : null;
     return Optional.of(new HealthStatus(s.health(), s.reason(), since, until, s.failures()));
   }
 

@@ -185,7 +185,7 @@ final class AdminApi {
 
   static Response json(HttpResponseStatus status, JsonNode node) {
     try {
-      return new Response(status, JSON_TYPE, BackendView.JSON.writeValueAsBytes(node));
+      return new Response(status, JSON_TYPE, (BackendView.JSON.writeValueAsString(node) + "\n").getBytes(StandardCharsets.UTF_8));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a tree always serializes", e);
     }

@@ -294,7 +294,7 @@ class LiveChangesIT {
         assertThat(s.get("loadstone_backend_requests_total{backend=\"" + id + "\",status_class=\"2xx\"}"))
             .as(id).isEqualTo((double) load.answeredBy(id));
       }
-      assertThat(s.get("loadstone_proxy_requests_total")).isEqualTo((double) load.answered());
+      assertThat(s.get("loadstone_proxy_requests_total{status_class=\"2xx\"}")).isEqualTo((double) load.answered());
     });
     JsonNode list = JSON.readTree(admin("GET", "/api/backends", null).body());
     for (JsonNode b : list) {
