@@ -150,52 +150,6 @@ class HealthStateMachineTest {
   }
 
   @Test
-  void anEjectedBackendSaysWhyAndUntilWhenAlthoughItsLastCheckPassed() {
-    HealthStateMachine m = machine(HealthCheckSettings.defaults(), "b1", "b2");
-    long start = ticker.read();
-    m.onCheck("b1", pass());
-    assertThat(m.status("b1").reason()).isEqualTo("joined UP");
-    ticker.advance(Duration.ofSeconds(3));
-    eject(m, "b1");
-    HealthStateMachine.Status s = m.status("b1");
-    assertThat(s.health()).isEqualTo(Health.DOWN);
-    assertThat(s.reason()).isEqualTo("after 5 consecutive failed exchanges (last: 5xx response): ejected for 30s");
-    assertThat(s.ejected()).isTrue();
-    assertThat(s.sinceNanos()).isEqualTo(start + Duration.ofSeconds(3).toNanos());
-    assertThat(s.ejectedUntilNanos()).isEqualTo(s.sinceNanos() + Duration.ofSeconds(30).toNanos());
-    assertThat(m.lastCheck("b1").passed()).as("the check passed: only the status says why it is DOWN").isTrue();
-    ticker.advance(Duration.ofSeconds(30));
-    m.onCheck("b1", pass());
-    assertThat(m.status("b1").reason()).isEqualTo("after its ejection ended and a check passed: status 200");
-    assertThat(m.status("b1").ejected()).isFalse();
-  }
-
-  @Test
-  void aCheckerReportsTheStatusInWallClockTime() {
-    pool.add(Backend.of("b1", "127.0.0.1:9001", 1), Health.UP);
-    pool.add(Backend.of("b2", "127.0.0.1:9002", 1), Health.UP);
-    java.time.Clock clock = java.time.Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), java.time.ZoneOffset.UTC);
-    io.netty.channel.EventLoopGroup group = new io.netty.channel.MultiThreadIoEventLoopGroup(1,
-        io.netty.channel.nio.NioIoHandler.newFactory());
-    HealthChecker checker = HealthChecker.builder(pool, group)
-        .settings(HealthCheckSettings.builder().type(HealthCheckSettings.Type.NONE).build()).ticker(ticker).clock(clock).build();
-    checker.start();
-    ticker.advance(Duration.ofSeconds(10));
-    for (int i = 0; i < 5; i++) {
-      checker.onFailure("b1", FailureKind.CONNECT);
-    }
-    HealthStatus s = checker.status("b1").orElseThrow();
-    assertThat(s.health()).isEqualTo(Health.DOWN);
-    assertThat(s.since()).isEqualTo(clock.instant());
-    assertThat(s.ejectedUntil()).isEqualTo(clock.instant().plusSeconds(30));
-    assertThat(s.reason()).startsWith("after 5 consecutive failed exchanges (last: connect failure)");
-    assertThat(checker.status("b2").orElseThrow().ejected()).isFalse();
-    assertThat(checker.status("nope")).isEmpty();
-    checker.close();
-    group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
-  }
-
-  @Test
   void ejectionTimeDoublesOnEachRepeatedEjectionUpToTheCap() {
     HealthStateMachine m = machine(HealthCheckSettings.builder()
         .baseEjectionTime(Duration.ofSeconds(30)).maxEjectionTime(Duration.ofSeconds(100)).build(), "b1", "b2");

@@ -30,28 +30,6 @@ class DistributionTest {
   }
 
   @Test
-  void roundRobinHonoursWeightsWhenTheyDiffer() {
-    BackendPool pool = pool(Balancers.roundRobin(), 1, 3);
-    assertThat(counts(sequence(pool, 12))).containsEntry("a", 3).containsEntry("b", 9);
-    BackendPool nginx = pool(Balancers.roundRobin(), 5, 1, 1);
-    assertThat(String.join("", sequence(nginx, 7))).as("smooth, as nginx: no bursts").isEqualTo("aabacaa");
-  }
-
-  @Test
-  void roundRobinFollowsAWeightChangeAtOnce() {
-    BackendPool pool = pool(Balancers.roundRobin(), 1, 1);
-    assertThat(counts(sequence(pool, 10))).containsEntry("a", 5).containsEntry("b", 5);
-    pool.setWeight("b", 4);
-    assertThat(counts(sequence(pool, 10))).containsEntry("a", 2).containsEntry("b", 8);
-  }
-
-  @Test
-  void roundRobinWithEqualWeightsTakesThePlainPath() {
-    assertThat(RoundRobin.create(pool(Balancers.roundRobin(), 3, 3, 3).snapshot())).isInstanceOf(RoundRobin.class);
-    assertThat(RoundRobin.create(pool(Balancers.roundRobin(), 3, 1).snapshot())).isInstanceOf(SmoothWeightedRoundRobin.class);
-  }
-
-  @Test
   void weightedRoundRobinFollowsNginxSmoothSequenceForFiveOneOne() {
     BackendPool pool = pool(Balancers.weightedRoundRobin(), 5, 1, 1);
     assertThat(String.join("", sequence(pool, 14))).isEqualTo("aabacaa" + "aabacaa");

@@ -7,12 +7,9 @@ import dev.loadstone.lb.BackendState;
 import dev.loadstone.lb.Health;
 import dev.loadstone.lb.PoolSnapshot;
 import dev.loadstone.lb.Ticker;
-import dev.loadstone.proxy.FailureCause;
 import dev.loadstone.proxy.ProxyConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -25,7 +22,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The proxy's metrics in a Micrometer {@link PrometheusMeterRegistry}: per backend requests by status class,
@@ -59,68 +55,6 @@ public final class ProxyMetrics implements HealthObserver {
   private final Counter bytesOut;
   private final Counter retries;
   private final Map<Integer, Counter> errors = new ConcurrentHashMap<>();
-
-  private final class BackendMeters {
-    final String id;
-    final Counter[] byClass = new Counter[STATUS_CLASSES.length];
-    final Map<String, Counter> failures = new ConcurrentHashMap<>();
-    final Timer responseTime;
-    final LongAdder requestCount = new LongAdder();
-    final LongAdder failureCount = new LongAdder();
-    final BackendHistory history = new BackendHistory(ticker.read());
-
-    BackendMeters(String id) {
-      this.id = id;
-      for (int i = 0; i < STATUS_CLASSES.length; i++) {
-        byClass[i] = Counter.builder("loadstone.backend.requests")
-            .description("Responses relayed from a backend, by status class")
-            .tags("backend", id, "status_class", STATUS_CLASSES[i])
-            .register(registry);
-      }
-      responseTime = Timer.builder("loadstone.backend.response.time")
-          .description("Time from sending a request to a backend until its response was relayed")
-          .tag("backend", id)
-          .serviceLevelObjectives(buckets.toArray(new Duration[0]))
-          .register(registry);
-      for (FailureCause c : FailureCause.values()) {
-        failure(c.name().toLowerCase(Locale.ROOT));
-      }
-      for (String result : new String[] {"pass", "fail"}) {
-        checkTimer(id, result);
-      }
-      for (Health h : Health.values()) {
-        transitions(id, h);
-      }
-      Gauge.builder("loadstone.backend.in.flight", pool, p -> {
-            BackendState s = p.snapshot().get(id);
-            return s == null ? Double.NaN : s.inFlight();
-          })
-          .description("Exchanges currently in progress with a backend")
-          .tag("backend", id)
-          .register(registry);
-      Gauge.builder("loadstone.backend.health", pool, p -> {
-            BackendState s = p.snapshot().get(id);
-            return s == null ? Double.NaN : s.health() == Health.UP ? 1 : 0;
-          })
-          .description("1 when the backend passes its health checks and is not ejected, else 0")
-          .tag("backend", id)
-          .register(registry);
-      Gauge.builder("loadstone.backend.available", pool, p -> {
-            BackendState s = p.snapshot().get(id);
-            return s == null ? Double.NaN : s.isAvailable() ? 1 : 0;
-          })
-          .description("1 when the backend takes new requests (UP and ACTIVE), else 0")
-          .tag("backend", id)
-          .register(registry);
-    }
-
-    Counter failure(String cause) {
-      return failures.computeIfAbsent(cause, c -> Counter.builder("loadstone.backend.failures")
-          .description("Failed attempts to a backend, by cause")
-          .tags("backend", id, "cause", c)
-          .register(registry));
-    }
-  }
 
   private ProxyMetrics(PrometheusMeterRegistry registry, BackendPool pool, Ticker ticker, List<Duration> buckets) {
     this.registry = registry;
@@ -190,7 +124,7 @@ public final class ProxyMetrics implements HealthObserver {
     Set<String> present = new HashSet<>();
     for (BackendState s : now.all()) {
       present.add(s.id());
-      backends.computeIfAbsent(s.id(), BackendMeters::new);
+      backends.computeIfAbsent(s.id(), id -> new BackendMeters(registry, pool, id, buckets, ticker.read()));
     }
     for (String id : Set.copyOf(backends.keySet())) {
       if (!present.contains(id)) {
@@ -276,31 +210,17 @@ public final class ProxyMetrics implements HealthObserver {
         .register(registry));
   }
 
-  private Timer checkTimer(String backendId, String result) {
-    return Timer.builder("loadstone.health.check.duration")
-        .description("Active health-check durations, by result")
-        .tags(Tags.of("backend", backendId, "result", result))
-        .register(registry);
-  }
-
-  private Counter transitions(String backendId, Health health) {
-    return Counter.builder("loadstone.health.transitions")
-        .description("Health transitions, by new health")
-        .tags("backend", backendId, "health", health.name().toLowerCase(Locale.ROOT))
-        .register(registry);
-  }
-
   @Override
   public void onCheck(String backendId, CheckResult result) {
     if (backends.containsKey(backendId)) { // a late result for a removed backend must not bring its series back
-      checkTimer(backendId, result.passed() ? "pass" : "fail").record(result.took());
+      BackendMeters.checkTimer(registry, backendId, result.passed() ? "pass" : "fail").record(result.took());
     }
   }
 
   @Override
   public void onTransition(String backendId, Health health, String reason) {
     if (backends.containsKey(backendId)) {
-      transitions(backendId, health).increment();
+      BackendMeters.transitions(registry, backendId, health).increment();
     }
   }
 
