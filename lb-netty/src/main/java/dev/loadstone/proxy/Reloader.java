@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * Reloads the standalone proxy's configuration on SIGHUP and, unless {@code watch-config: false}, when the
  * file changes. The file is read again with the command line's flags on top and validated whole before
  * anything changes; then every key the running proxy can take live is applied (the backends as a diff, the
- * drain and shutdown timeouts, the admin token, watch-config), and the keys that need a restart are named in
- * one WARN line. Without {@code --config}, SIGHUP is logged and changes nothing (it never stops the proxy).
+ * health checks, the drain and shutdown timeouts, the admin token, watch-config), and the keys that need a
+ * restart are named in one WARN line. Without {@code --config}, SIGHUP is logged and changes nothing (it never stops the proxy).
  */
 final class Reloader implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Reloader.class);
@@ -89,6 +89,9 @@ final class Reloader implements AutoCloseable {
       return;
     }
     ops.reconfigure(next.drainTimeout(), token);
+    if (ops.health(next.health())) {
+      log.info("health checks restarted with the reloaded settings");
+    }
     current = next;
     watch(next.watchConfig());
     log.info("config reloaded: {}", diff);

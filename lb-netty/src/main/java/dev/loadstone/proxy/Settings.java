@@ -88,19 +88,19 @@ final class Settings {
           .shows(ProxyConfig::adminTokenFile).live(),
       s("health-type", "TYPE", STRING, "http with health-path, else tcp", "Active health checks: http, tcp or none.",
           (d, v) -> d.health.type = v)
-          .shows(c -> c.health().type().name().toLowerCase(Locale.ROOT)),
+          .shows(c -> c.health().type().name().toLowerCase(Locale.ROOT)).live(),
       s("health-path", "PATH", STRING, "/", "HTTP health-check path, e.g. /healthz (passes on 200-399).",
           (d, v) -> d.health.path = v)
-          .shows(c -> c.health().type() == HealthCheckSettings.Type.HTTP ? c.health().path() : null),
+          .shows(c -> c.health().type() == HealthCheckSettings.Type.HTTP ? c.health().path() : null).live(),
       s("health-interval", "DURATION", DURATION, format(HEALTH.interval()), "Time between checks, +-10% jitter.", (d, v) -> d.health.interval = v)
-          .shows(c -> c.health().interval()),
+          .shows(c -> c.health().interval()).live(),
       s("health-timeout", "DURATION", DURATION, format(HEALTH.timeout()), "Check timeout over connect and response; below health-interval.",
           (d, v) -> d.health.timeout = v)
-          .shows(c -> c.health().timeout()),
+          .shows(c -> c.health().timeout()).live(),
       s("health-rise", "N", INT, Integer.toString(HEALTH.rise()), "Passing checks that bring a backend UP.", (d, v) -> d.health.rise = v)
-          .shows(c -> c.health().rise()),
+          .shows(c -> c.health().rise()).live(),
       s("health-fall", "N", INT, Integer.toString(HEALTH.fall()), "Failing checks that take a backend DOWN.", (d, v) -> d.health.fall = v)
-          .shows(c -> c.health().fall()),
+          .shows(c -> c.health().fall()).live(),
       s("slow-start", "DURATION", DURATION, "0s", "Ramp a backend's weight up over this after it comes UP (0s = off).",
           (d, v) -> d.config.slowStart(v))
           .shows(ProxyConfig::slowStart),

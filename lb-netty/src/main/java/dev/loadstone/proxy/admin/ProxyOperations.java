@@ -24,7 +24,7 @@ public final class ProxyOperations implements AutoCloseable {
   private final EventLoopGroup group;
   private final BackendPool pool;
   private final ProxyMetrics metrics;
-  private final HealthChecker checker;
+  private final LiveHealthChecker checker;
   private final PoolAdmin admin;
   private final ExchangeFeed feed;
   private final AdminServer server;
@@ -37,7 +37,7 @@ public final class ProxyOperations implements AutoCloseable {
     AdminServer.checkExposure(adminAddress == null ? AdminServer.DEFAULT_ADDRESS : adminAddress, token); // before any thread starts
     this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     this.metrics = ProxyMetrics.create(pool, latencyBuckets);
-    this.checker = HealthChecker.builder(pool, group).settings(health).observer(metrics).build();
+    this.checker = new LiveHealthChecker(health, s -> HealthChecker.builder(pool, group).settings(s).observer(metrics).build());
     this.admin = new PoolAdmin(pool, drainTimeout, group.next());
     this.feed = new ExchangeFeed(metrics, checker);
     AdminServer.Builder b = AdminServer.builder(admin, metrics).healthChecker(checker).group(group).status(status)
@@ -88,6 +88,15 @@ public final class ProxyOperations implements AutoCloseable {
   public void reconfigure(Duration drainTimeout, AdminToken token) {
     server.token(token);
     admin.drainTimeout(drainTimeout);
+  }
+
+  /**
+   * Applies reloaded health-check settings: when they differ, the checker is replaced by one with the new
+   * settings (backends keep the health they have; a DOWN one comes UP after {@code rise} passing checks).
+   * Returns whether they differed.
+   */
+  public boolean health(HealthCheckSettings settings) {
+    return checker.replace(settings);
   }
 
   /** What the proxy must report its exchanges to. */

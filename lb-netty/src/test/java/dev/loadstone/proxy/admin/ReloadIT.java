@@ -98,8 +98,11 @@ class ReloadIT {
     Origin b1 = origin("b1");
     Path cfg = config(ProxyProcessIT.config(b1));
     proxy = ProxyProcess.start("--config", cfg.toString());
-    config(ProxyProcessIT.config(b1).replace("shutdown-timeout: 20s", "shutdown-timeout: 5s") + "retries: 1\nconnect-timeout: 1s\n");
+    config(ProxyProcessIT.config(b1).replace("shutdown-timeout: 20s", "shutdown-timeout: 5s").replace("health-rise: 2", "health-rise: 4")
+        + "retries: 1\nconnect-timeout: 1s\n");
     await().atMost(Duration.ofSeconds(10)).until(() -> proxy.logged("config reload: "));
+    assertThat(proxy.logged("health checks restarted with the reloaded settings")).as(proxy.text()).isTrue();
+    assertThat(proxy.output.stream().filter(l -> l.contains("health checks: HealthCheckSettings{") && l.contains("rise=4"))).hasSize(1);
     assertThat(proxy.output.stream().filter(l -> l.contains("WARN") && l.contains("config reload: ")))
         .as(proxy.text())
         .containsExactly(proxy.output.stream().filter(l -> l.contains("config reload: ")).findFirst().orElseThrow())
