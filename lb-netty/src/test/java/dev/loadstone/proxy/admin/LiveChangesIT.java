@@ -166,7 +166,8 @@ class LiveChangesIT {
   @Test
   void deletingABackendDrainsAndRemovesItWithNoFailedGets() throws Exception {
     startLoad();
-    assertThat(admin("DELETE", "/api/backends/b3", null).statusCode()).isEqualTo(202);
+    // 202 while an exchange is in flight on b3, 200 when none was at that instant and it is gone already
+    assertThat(admin("DELETE", "/api/backends/b3", null).statusCode()).isIn(200, 202);
     await().atMost(Duration.ofSeconds(10)).until(() -> pool.snapshot().get("b3") == null);
     long b3AtRemoval = load.answeredBy("b3");
     finishLoad(300);
