@@ -29,7 +29,7 @@ public final class Main {
   private Flags.Parsed flags = new Flags.Parsed(null, SettingValues.none(), false);
   private ProxyServer server;
   private ProxyOperations ops;
-  private Reloader reloader;
+  private volatile Reloader reloader;
 
   public Main() {
     this(new PrintWriter(System.out, true), new PrintWriter(System.err, true), true);
@@ -105,6 +105,16 @@ public final class Main {
    * with one line and no earlier line saying that something listens.
    */
   int call() throws InterruptedException {
+    if (blockUntilShutdown) { // first: a SIGHUP's default action would end the JVM
+      Signals.on("HUP", () -> {
+        Reloader r = reloader;
+        if (r == null) {
+          log.info("SIGHUP during start-up: ignored");
+        } else {
+          r.onSighup();
+        }
+      });
+    }
     ProxyConfig cfg = settings().toConfig();
     BackendPool pool = ProxyServer.newPool(cfg); // configured backends serve UP from the first second; checks start at once
     ops = ProxyOperations.create(pool, cfg, token(cfg));
@@ -122,16 +132,19 @@ public final class Main {
       ops.close();
       throw e;
     }
+    Reloader r = new Reloader(flags.config(), this::settings, ops, cfg);
+    if (blockUntilShutdown) {
+      r.start(); // before the line below: once it is printed, a change of the file is seen
+    }
+    reloader = r;
     out.println(
         "lb-proxy listening on " + server.localAddress().getHostString() + ":" + server.localAddress().getPort()
             + " with " + cfg.backends().size() + (cfg.backends().size() == 1 ? " backend" : " backends")
             + " (" + cfg.algorithm().flagName() + ")");
     out.flush();
-    reloader = new Reloader(flags.config(), this::settings, ops, cfg);
     if (!blockUntilShutdown) {
       return 0;
     }
-    reloader.start();
     CountDownLatch stopped = new CountDownLatch(1);
     AtomicBoolean stopping = new AtomicBoolean();
     Runnable shutdown = () -> {

@@ -5,7 +5,6 @@ import dev.loadstone.proxy.admin.AdminToken;
 import dev.loadstone.proxy.admin.ConfigWatcher;
 import dev.loadstone.proxy.admin.PoolAdmin;
 import dev.loadstone.proxy.admin.ProxyOperations;
-import dev.loadstone.proxy.admin.Signals;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -41,9 +40,8 @@ final class Reloader implements AutoCloseable {
     this.current = started;
   }
 
-  /** Installs the SIGHUP handler and starts watching the file if the config says so. */
+  /** Starts watching the file if the config says so (SIGHUP reaches {@link #onSighup} through the caller's handler). */
   Reloader start() {
-    Signals.on("HUP", this::onSighup);
     if (file == null) {
       log.info("no --config file: SIGHUP changes nothing");
     } else {
