@@ -14,6 +14,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.net.SocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
@@ -85,6 +86,7 @@ final class DefaultHealthChecker implements HealthChecker, PoolListener {
   private final EventLoopGroup group;
   private final HealthCheckSettings settings;
   private final Clock clock;
+  private final Ticker ticker;
   private final RandomGenerator random;
   private final HealthObserver observer;
   private final HealthStateMachine machine;
@@ -99,7 +101,7 @@ final class DefaultHealthChecker implements HealthChecker, PoolListener {
     pool = b.pool;
     group = b.group;
     settings = b.settings == null ? HealthCheckSettings.defaults() : b.settings;
-    Ticker ticker = b.ticker == null ? pool.ticker() : b.ticker;
+    ticker = b.ticker == null ? pool.ticker() : b.ticker;
     clock = b.clock == null ? Clock.systemUTC() : b.clock;
     random = b.random == null ? RandomGenerator.of("L64X128MixRandom") : b.random;
     observer = b.observer == null ? HealthObserver.none() : b.observer;
@@ -213,6 +215,19 @@ final class DefaultHealthChecker implements HealthChecker, PoolListener {
   @Override
   public Optional<CheckResult> lastCheck(String backendId) {
     return Optional.ofNullable(machine.lastCheck(backendId));
+  }
+
+  @Override
+  public Optional<HealthStatus> status(String backendId) {
+    HealthStateMachine.Status s = machine.status(backendId);
+    if (s == null) {
+      return Optional.empty();
+    }
+    long now = ticker.read();
+    Instant wall = clock.instant();
+    Instant since = wall.minusNanos(now - s.sinceNanos()).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    Instant until = s.ejected() ? wall.plusNanos(s.ejectedUntilNanos() - now).truncatedTo(java.time.temporal.ChronoUnit.MILLIS) : null;
+    return Optional.of(new HealthStatus(s.health(), s.reason(), since, until, s.failures()));
   }
 
   @Override

@@ -41,6 +41,12 @@ public interface HealthChecker extends OutlierDetector, AutoCloseable {
   /** The latest finished active check of a backend, if any. */
   Optional<CheckResult> lastCheck(String backendId);
 
+  /**
+   * Why the backend has its health now, since when, and until when an ejection holds it out; empty for a
+   * backend that is not checked (not in the pool, or before {@link #start()}).
+   */
+  Optional<HealthStatus> status(String backendId);
+
   /** True while passive outlier detection holds the backend out. */
   boolean isEjected(String backendId);
 

@@ -36,17 +36,24 @@ final class HealthStateMachine implements OutlierDetector {
     final AtomicInteger failures = new AtomicInteger(); // consecutive failed exchanges
     volatile CheckResult lastCheck;
     volatile Health reported;
+    volatile String reason;
+    volatile long sinceNanos;
     boolean ejected;
     long ejectedUntilNanos;
     long lastEjectionEndNanos;
     int ejections;
 
-    Tracker(String id, RiseFall checks, Health reported) {
+    Tracker(String id, RiseFall checks, Health reported, String reason, long sinceNanos) {
       this.id = id;
       this.checks = checks;
       this.reported = reported;
+      this.reason = reason;
+      this.sinceNanos = sinceNanos;
     }
   }
+
+  /** A tracker's state at one moment, in ticker time ({@link DefaultHealthChecker} turns it into a {@link HealthStatus}). */
+  record Status(Health health, String reason, long sinceNanos, boolean ejected, long ejectedUntilNanos, int failures) {}
 
   private final BackendPool pool;
   private final HealthCheckSettings settings;
@@ -68,7 +75,10 @@ final class HealthStateMachine implements OutlierDetector {
     if (trackers.containsKey(id)) {
       return;
     }
-    Tracker t = new Tracker(id, new RiseFall(initial == Health.UP || !activeChecks, settings.rise(), settings.fall()), initial);
+    String why = initial == Health.UP ? "joined UP"
+        : activeChecks ? "joined DOWN: UP after " + settings.rise() + " passed check" + (settings.rise() == 1 ? "" : "s") : "joined DOWN";
+    Tracker t = new Tracker(id, new RiseFall(initial == Health.UP || !activeChecks, settings.rise(), settings.fall()), initial,
+        why, ticker.read());
     trackers.put(id, t);
     if (!activeChecks && initial == Health.DOWN) {
       update(t, "at once: no active health check is configured");
@@ -96,6 +106,12 @@ final class HealthStateMachine implements OutlierDetector {
   CheckResult lastCheck(String id) {
     Tracker t = trackers.get(id);
     return t == null ? null : t.lastCheck;
+  }
+
+  /** The tracker's health, reason and ejection now, or null for an untracked backend. */
+  synchronized Status status(String id) {
+    Tracker t = trackers.get(id);
+    return t == null ? null : new Status(t.reported, t.reason, t.sinceNanos, t.ejected, t.ejectedUntilNanos, t.failures.get());
   }
 
   synchronized boolean isEjected(String id) {
@@ -215,6 +231,8 @@ final class HealthStateMachine implements OutlierDetector {
       return;
     }
     t.reported = h;
+    t.reason = reason;
+    t.sinceNanos = ticker.read();
     log.info("{} {} {}", t.id, h, reason);
     try {
       pool.setHealth(t.id, h);

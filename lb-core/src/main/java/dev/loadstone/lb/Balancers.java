@@ -22,8 +22,9 @@ public final class Balancers {
   private Balancers() {}
 
   /**
-   * Each available backend in turn, ignoring weights. While some backend ramps up (slow start) it becomes
-   * smooth weighted round robin over each backend's slow-start share, so a warming backend's share rises.
+   * Round robin, weighted as in nginx and HAProxy: each available backend in turn when all weights are equal
+   * (one atomic increment per pick), smooth weighted round robin ({@link #weightedRoundRobin()}) when they
+   * differ or while some backend ramps up (slow start), so a backend gets turns in proportion to its weight.
    */
   public static Balancer.Factory roundRobin() {
     return RoundRobin::create;

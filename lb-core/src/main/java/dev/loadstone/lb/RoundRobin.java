@@ -4,13 +4,13 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Round robin: each available backend in turn, weights ignored. One atomic counter per snapshot; a
- * retry's exclusions are honoured by stepping on to the next backend. Reference: Armeria's
- * {@code RoundRobinLoadBalancer} follows the same shape.
- *
- * <p>Slow start: while some backend ramps up, {@link Balancers#roundRobin()} builds a
- * {@link SmoothWeightedRoundRobin} in which every backend weighs 1 times its slow-start share instead, so a
- * warming backend gets a rising share of the turns; once no backend ramps it is plain round robin again.
+ * Round robin as nginx and HAProxy run it: weighted. When every available backend has the same weight and
+ * none ramps up, each takes its turn in pool order from one atomic counter per snapshot (the plain fast
+ * path; a retry's exclusions are honoured by stepping on to the next backend; Armeria's
+ * {@code RoundRobinLoadBalancer} has the same shape). When weights differ, or while some backend ramps up
+ * (slow start), {@link #create} builds a {@link SmoothWeightedRoundRobin} over the effective weights instead,
+ * so a backend of weight 3 gets three turns for every one of a backend of weight 1, evenly spread
+ * (nginx's {@code ngx_http_upstream_round_robin.c}; HAProxy's {@code balance roundrobin} is weighted too).
  */
 final class RoundRobin implements Balancer {
   private final List<BackendState> available;
@@ -23,9 +23,18 @@ final class RoundRobin implements Balancer {
   }
 
   static Balancer create(PoolSnapshot snapshot) {
-    return snapshot.isRampingUp(snapshot.takenAtNanos())
-        ? new SmoothWeightedRoundRobin(snapshot, true)
+    return snapshot.isRampingUp(snapshot.takenAtNanos()) || !equalWeights(snapshot.available())
+        ? new SmoothWeightedRoundRobin(snapshot)
         : new RoundRobin(snapshot);
+  }
+
+  private static boolean equalWeights(List<BackendState> states) {
+    for (int i = 1; i < states.size(); i++) {
+      if (states.get(i).weight() != states.get(0).weight()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override

@@ -38,15 +38,11 @@ final class SmoothWeightedRoundRobin implements Balancer {
   private final int[] schedule;
   private final AtomicLong next = new AtomicLong();
 
-  /** Over effective weights ({@code ignoreWeights}: every backend weighs 1 apart from its slow-start share). */
-  SmoothWeightedRoundRobin(PoolSnapshot snapshot, boolean ignoreWeights) {
+  /** Over the available backends' effective weights at the snapshot's time. */
+  SmoothWeightedRoundRobin(PoolSnapshot snapshot) {
     this.states = snapshot.available().toArray(new BackendState[0]);
     this.picks = Balancers.picks(states);
-    this.schedule = buildSchedule(units(states, snapshot.takenAtNanos(), ignoreWeights));
-  }
-
-  SmoothWeightedRoundRobin(PoolSnapshot snapshot) {
-    this(snapshot, false);
+    this.schedule = buildSchedule(units(states, snapshot.takenAtNanos()));
   }
 
   @Override
@@ -84,7 +80,7 @@ final class SmoothWeightedRoundRobin implements Balancer {
   }
 
   /** Integer weights for the schedule: configured weights, or scaled effective weights during a ramp. */
-  static long[] units(BackendState[] states, long now, boolean ignoreWeights) {
+  static long[] units(BackendState[] states, long now) {
     boolean ramping = false;
     for (BackendState s : states) {
       ramping |= s.isRampingUp(now);
@@ -93,11 +89,9 @@ final class SmoothWeightedRoundRobin implements Balancer {
     for (int i = 0; i < states.length; i++) {
       BackendState s = states[i];
       if (!ramping) {
-        units[i] = ignoreWeights ? 1 : s.weight();
+        units[i] = s.weight();
       } else {
-        double share = s.effectiveWeight(now) / s.weight();
-        double w = ignoreWeights ? share : s.effectiveWeight(now);
-        units[i] = Math.max(1, Math.round(w * RAMP_UNITS));
+        units[i] = Math.max(1, Math.round(s.effectiveWeight(now) * RAMP_UNITS));
       }
     }
     return units;

@@ -1,18 +1,13 @@
 package dev.loadstone.proxy;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,12 +15,10 @@ import java.util.stream.Collectors;
 
 /**
  * Reads a YAML config file into {@link SettingValues}: a mapping whose keys are the {@link Settings} keys.
- * The file is read once, whole; the top level is walked key by key so each value keeps the line and column
- * of its key. Unknown keys and YAML syntax errors are one-line {@link ConfigException}s naming the file.
+ * The file is read once, whole, into a {@link YamlTree} that keeps the line and column of every value. Unknown
+ * keys, duplicate keys and YAML syntax errors are one-line {@link ConfigException}s naming the file, line and column.
  */
 final class ConfigFile {
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-
   private ConfigFile() {}
 
   static SettingValues read(Path file) {
@@ -38,52 +31,31 @@ final class ConfigFile {
       throw new ConfigException("config file " + file + ": cannot be read (" + e.getMessage() + ")");
     }
     String where = "config file " + file;
+    YamlTree tree = YamlTree.parse(bytes, where);
     Map<Setting<?>, SettingValues.Value> values = new LinkedHashMap<>();
-    try (JsonParser p = YAML.createParser(bytes)) {
-      JsonToken t = p.nextToken();
-      if (t == null || t == JsonToken.VALUE_NULL) {
-        return SettingValues.ofFile(file, values); // an empty file (or only comments): every default
-      }
-      if (t != JsonToken.START_OBJECT) {
-        throw new ConfigException(where + ": the top level is " + kind(t) + " (expected: a mapping of keys, see examples/proxy.yaml)");
-      }
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String key = p.currentName();
-        JsonLocation at = p.currentTokenLocation();
-        Setting<?> s = Settings.byKey(key);
-        if (s == null) {
-          throw new ConfigException(where + ": unknown key '" + key + "' (expected one of: " + knownKeys() + ")");
-        }
-        p.nextToken();
-        JsonNode value = YAML.readTree(p);
-        values.put(s, new SettingValues.Value(new SettingValues.Source(file, at.getLineNr(), at.getColumnNr()), value, null));
-      }
-      if (p.nextToken() != null) {
-        throw new ConfigException(where + ": more than one YAML document (expected: one mapping of keys)");
-      }
-    } catch (JsonProcessingException e) {
-      String line = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
-      throw new ConfigException(where + ": not valid YAML" + line + " (" + firstLine(e.getOriginalMessage()) + ")");
-    } catch (IOException e) {
-      throw new ConfigException(where + ": cannot be read (" + e.getMessage() + ")");
+    JsonNode root = tree.root;
+    if (root == null || root.isNull()) {
+      return SettingValues.ofFile(file, values, tree); // an empty file (or only comments): every default
     }
-    return SettingValues.ofFile(file, values);
+    if (!root.isObject()) {
+      throw new ConfigException(where + ":" + tree.valueAt("") + ": the top level is " + (root.isArray() ? "a sequence" : "a single value")
+          + " (expected: a mapping of keys, see examples/proxy.yaml)");
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      Setting<?> s = Settings.byKey(e.getKey());
+      if (s == null) {
+        throw new ConfigException(where + ":" + tree.keyAt(e.getKey()) + ": unknown key '" + e.getKey() + "' (expected one of: "
+            + knownKeys() + ")");
+      }
+      YamlTree.Location at = tree.valueAt(e.getKey());
+      values.put(s, new SettingValues.Value(new SettingValues.Source(file, at.line(), at.column()), e.getValue(), null));
+    }
+    return SettingValues.ofFile(file, values, tree);
   }
 
   private static String knownKeys() {
     return Settings.ALL.stream().map(s -> s.key).sorted().collect(Collectors.joining(", "));
-  }
-
-  private static String kind(JsonToken t) {
-    return t == JsonToken.START_ARRAY ? "a sequence" : "a single value";
-  }
-
-  private static String firstLine(String s) {
-    if (s == null) {
-      return "";
-    }
-    int nl = s.indexOf('\n');
-    return nl < 0 ? s : s.substring(0, nl);
   }
 
   /** Lines {@code KEY_ID BASE64_SECRET}; blank lines and {@code #} comments are skipped; the last key signs. */

@@ -15,11 +15,12 @@ import picocli.CommandLine.TypeConversionException;
  */
 final class Flags {
   static final String CONFIG = "--config";
+  static final String CHECK = "--check";
 
   private Flags() {}
 
   /** What the command line says: the config file (or null) and the settings given as flags. */
-  record Parsed(Path config, SettingValues settings) {}
+  record Parsed(Path config, SettingValues settings, boolean check) {}
 
   static CommandSpec spec() {
     CommandSpec spec = CommandSpec.create().name("lb-proxy").version("Loadstone proxy 0.1.0").mixinStandardHelpOptions(true);
@@ -28,6 +29,9 @@ final class Flags {
             + " Durations take ms, s, m, h or d (500ms, 2s); sizes take bytes or k, m, g (64k, 10m)."));
     spec.addOption(OptionSpec.builder(CONFIG).paramLabel("FILE").type(String.class)
         .description("YAML config file (keys are the long flag names; a repeatable flag's key is plural).").build());
+    spec.addOption(OptionSpec.builder(CHECK, "-t").type(boolean.class).arity("0")
+        .description("Check the configuration (file and flags) and print what would run, then exit: 0 when valid, 1 when"
+            + " not (as haproxy -c and nginx -t).").build());
     for (Setting<?> s : Settings.ALL) {
       if (s.flag == null) {
         continue;
@@ -72,7 +76,7 @@ final class Flags {
         flags.putFlag(s, o.stringValues());
       }
     }
-    return new Parsed(config == null ? null : Path.of(config.stringValues().get(0)), flags);
+    return new Parsed(config == null ? null : Path.of(config.stringValues().get(0)), flags, result.hasMatchedOption(CHECK));
   }
 
   /** picocli reads descriptions as format strings: a bare {@code %} (as in "+-10% jitter") must be doubled. */

@@ -37,26 +37,34 @@ final class HealthFlags {
           "health-path: '" + path + "' (expected: only with health-type http, not " + t.name().toLowerCase(Locale.ROOT) + ")");
     }
     HealthCheckSettings.Builder b = HealthCheckSettings.builder().type(t);
-    if (path != null) {
-      b.path(path);
-    }
-    if (interval != null) {
-      b.interval(interval);
-    }
-    if (timeout != null) {
-      b.timeout(timeout);
-    }
-    if (rise != null) {
-      b.rise(rise);
-    }
-    if (fall != null) {
-      b.fall(fall);
-    }
+    set("health-path", path, b::path);
+    set("health-interval", interval, b::interval);
+    set("health-timeout", timeout, b::timeout);
+    set("health-rise", rise, b::rise);
+    set("health-fall", fall, b::fall);
     HealthCheckSettings s = b.build();
     if (timeout != null && t != Type.NONE && timeout.compareTo(s.interval()) >= 0) {
       throw new IllegalArgumentException("health-timeout: " + Durations.format(s.timeout())
           + " (expected: less than health-interval " + Durations.format(s.interval()) + ")");
     }
     return s;
+  }
+
+  /**
+   * Passes a value that was set to the health-check builder; its complaint ({@code health interval: PT0S
+   * (expected: > 0)}) is told again with the key as written and the value as the user wrote it.
+   */
+  private static <T> void set(String key, T value, java.util.function.Consumer<T> to) {
+    if (value == null) {
+      return;
+    }
+    try {
+      to.accept(value);
+    } catch (IllegalArgumentException e) {
+      String m = String.valueOf(e.getMessage());
+      int expected = m.indexOf("(expected");
+      throw new IllegalArgumentException(key + ": " + (value instanceof String ? "'" + value + "'" : Shown.text(value))
+          + (expected < 0 ? " (" + m + ")" : " " + m.substring(expected)), e);
+    }
   }
 }

@@ -2,13 +2,14 @@ package dev.loadstone.proxy;
 
 import dev.loadstone.lb.BackendPool;
 import dev.loadstone.proxy.admin.AdminToken;
-import dev.loadstone.proxy.admin.ConfigWatcher;
-import dev.loadstone.proxy.admin.PoolAdmin;
 import dev.loadstone.proxy.admin.ProxyOperations;
 import dev.loadstone.proxy.admin.Signals;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -18,15 +19,17 @@ import picocli.CommandLine.ParseResult;
 /**
  * The standalone proxy: {@code java -jar lb-proxy.jar --listen HOST:PORT --backend HOST:PORT ...}. The flags
  * and the YAML keys come from one table ({@link Settings}); flags override the {@code --config} file.
+ * {@code --check} validates and prints instead of running ({@link ConfigCheck}); reloads are {@link Reloader}'s.
  */
 public final class Main {
   private final PrintWriter out;
   private final PrintWriter err;
   private final boolean blockUntilShutdown;
   private static final Logger log = LoggerFactory.getLogger(Main.class);
-  private Flags.Parsed flags = new Flags.Parsed(null, SettingValues.none());
+  private Flags.Parsed flags = new Flags.Parsed(null, SettingValues.none(), false);
   private ProxyServer server;
   private ProxyOperations ops;
+  private volatile Reloader reloader;
 
   public Main() {
     this(new PrintWriter(System.out, true), new PrintWriter(System.err, true), true);
@@ -42,11 +45,17 @@ public final class Main {
     System.exit(run(args, new Main()));
   }
 
-  /** Parses, prints help or runs; user errors are one line on stderr: exit 2 for flag syntax, 1 for everything else. */
+  /**
+   * Parses, prints help, checks or runs; user errors are one line on stderr: exit 2 for flag syntax, 1 for
+   * everything else (with {@code --check}, 1 for flag syntax too: the command line is part of the configuration).
+   */
   static int run(String[] args, Main main) {
     Integer stop = main.parse(args);
     if (stop != null) {
-      return stop;
+      return stop == 2 && (Arrays.asList(args).contains("-t") || Arrays.asList(args).contains(Flags.CHECK)) ? 1 : stop;
+    }
+    if (main.flags.check()) {
+      return ConfigCheck.run(main.flags.config(), main::settings, main.out, main.err);
     }
     try {
       return main.call();
@@ -85,14 +94,37 @@ public final class Main {
     return file.withFlags(flags.settings());
   }
 
+  /** The admin token the config names: its file, else {@code LOADSTONE_ADMIN_TOKEN}, else none. */
+  static AdminToken token(ProxyConfig cfg) {
+    return cfg.adminTokenFile() != null ? AdminToken.fromFile(cfg.adminTokenFile()) : AdminToken.fromEnvironment();
+  }
+
+  /**
+   * Starts in an order that claims nothing before it holds: the admin port is bound first (silently), then the
+   * traffic port, then health checks start and the admin address is announced. A port that is taken fails
+   * with one line and no earlier line saying that something listens.
+   */
   int call() throws InterruptedException {
+    if (blockUntilShutdown) { // first: a SIGHUP's default action would end the JVM
+      Signals.on("HUP", () -> {
+        Reloader r = reloader;
+        if (r == null) {
+          log.info("SIGHUP during start-up: ignored");
+        } else {
+          r.onSighup();
+        }
+      });
+    }
     ProxyConfig cfg = settings().toConfig();
     BackendPool pool = ProxyServer.newPool(cfg); // configured backends serve UP from the first second; checks start at once
-    AdminToken token = cfg.adminTokenFile() != null ? AdminToken.fromFile(cfg.adminTokenFile()) : AdminToken.fromEnvironment();
-    ops = ProxyOperations.create(pool, cfg.health(), cfg.drainTimeout(), cfg.admin(), token);
+    ops = ProxyOperations.create(pool, cfg, token(cfg));
     try {
+      ops.bindAdmin();
       server = ProxyServer.builder(cfg).pool(pool).listener(ops.listener()).start();
+      ops.describe(cfg.algorithm().flagName(), List.of("proxy http://" + ConfigRules.hostPort(server.localAddress()),
+          "admin http://" + ConfigRules.hostPort(ops.adminAddress())));
       ops.start();
+      ops.serving(true);
     } catch (RuntimeException | InterruptedException e) {
       if (server != null) {
         server.close();
@@ -100,6 +132,11 @@ public final class Main {
       ops.close();
       throw e;
     }
+    Reloader r = new Reloader(flags.config(), this::settings, ops, cfg);
+    if (blockUntilShutdown) {
+      r.start(); // before the line below: once it is printed, a change of the file is seen
+    }
+    reloader = r;
     out.println(
         "lb-proxy listening on " + server.localAddress().getHostString() + ":" + server.localAddress().getPort()
             + " with " + cfg.backends().size() + (cfg.backends().size() == 1 ? " backend" : " backends")
@@ -108,18 +145,17 @@ public final class Main {
     if (!blockUntilShutdown) {
       return 0;
     }
-    ConfigWatcher watcher = flags.config() == null ? null : watch(flags.config());
     CountDownLatch stopped = new CountDownLatch(1);
-    java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
+    AtomicBoolean stopping = new AtomicBoolean();
     Runnable shutdown = () -> {
       if (!stopping.compareAndSet(false, true)) {
         return;
       }
-      log.info("lb-proxy stopping: no new connections; finishing in-flight requests (up to {})", Durations.format(cfg.shutdownTimeout()));
-      if (watcher != null) {
-        watcher.close();
-      }
-      server.shutdownGracefully(cfg.shutdownTimeout()).join();
+      ProxyConfig now = reloader.current(); // shutdown-timeout reloads live
+      log.info("lb-proxy stopping: no new connections; finishing in-flight requests (up to {})", Durations.format(now.shutdownTimeout()));
+      ops.serving(false);
+      reloader.close();
+      server.shutdownGracefully(now.shutdownTimeout()).join();
       ops.close();
       log.info("lb-proxy stopped");
       stopped.countDown();
@@ -132,29 +168,13 @@ public final class Main {
     return 0;
   }
 
-  private ConfigWatcher watch(java.nio.file.Path file) {
-    try {
-      return ConfigWatcher.start(file, this::reload);
-    } catch (java.io.IOException e) {
-      throw new UncheckedIOException("config file " + file + ": cannot be watched (" + e.getMessage() + ")", e);
-    }
+  /** Re-reads the config file (flags still win) and applies it (see {@link Reloader}). */
+  void reload() {
+    reloader.reload();
   }
 
-  /** Re-reads the config file (flags still win) and applies its backend list as a diff; other keys need a restart. */
-  void reload() {
-    ProxyConfig next;
-    try {
-      next = settings().toConfig();
-    } catch (RuntimeException e) {
-      log.error("config reload rejected, the running config stays: {}", e.getMessage());
-      return;
-    }
-    try {
-      PoolAdmin.Diff d = ops.reload(next.backends());
-      log.info("config reloaded: {}", d);
-    } catch (IllegalArgumentException e) {
-      log.error("config reload rejected, the running config stays: {}", e.getMessage());
-    }
+  Reloader reloader() {
+    return reloader;
   }
 
   ProxyOperations operations() {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 /**
  * One setting of the standalone proxy, declared once in {@link Settings#ALL}: its YAML key, its flag, how its
@@ -26,6 +27,10 @@ final class Setting<T> {
   /** Other keys that a flag for this setting also replaces in the file (e.g. --sticky-key-file replaces sticky-keys). */
   final List<String> flagReplaces;
   private final BiConsumer<Settings.Draft, T> apply;
+  /** Reads the effective value back from a built config, as text ({@code --check} prints it, reload compares it). */
+  private Function<ProxyConfig, Object> view;
+  /** Whether a reload applies a change of this setting to the running proxy (else it takes a restart). */
+  private boolean live;
 
   Setting(String key, String flag, String label, ValueType<T> type, String defaultText, String help,
       List<String> flagReplaces, BiConsumer<Settings.Draft, T> apply) {
@@ -37,6 +42,31 @@ final class Setting<T> {
     this.help = Objects.requireNonNull(help, "help");
     this.flagReplaces = List.copyOf(flagReplaces);
     this.apply = Objects.requireNonNull(apply, "apply");
+  }
+
+  /** Declares how the effective value is read back from a config (during the table's static initialization). */
+  Setting<T> shows(Function<ProxyConfig, Object> view) {
+    this.view = Objects.requireNonNull(view, "view");
+    return this;
+  }
+
+  /** Declares that a reload applies a change of this setting without a restart. */
+  Setting<T> live() {
+    this.live = true;
+    return this;
+  }
+
+  boolean isLive() {
+    return live;
+  }
+
+  boolean hasView() {
+    return view != null;
+  }
+
+  /** The effective value in {@code config} as one line of text: {@code 2s}, {@code 127.0.0.1:8080}, {@code none}. */
+  String show(ProxyConfig config) {
+    return Shown.text(view.apply(config));
   }
 
   /** {@code --connect-timeout}, or null. */

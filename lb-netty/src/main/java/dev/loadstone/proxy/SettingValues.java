@@ -19,7 +19,7 @@ final class SettingValues {
 
     @Override
     public String toString() {
-      return file == null ? "flags" : "config file " + file;
+      return file == null ? "flags" : "config file " + file + (line > 0 ? ":" + line + ":" + column : "");
     }
   }
 
@@ -28,19 +28,21 @@ final class SettingValues {
 
   private final Path file; // null: no config file
   private final Map<Setting<?>, Value> values;
+  private final YamlTree tree; // the file's values with their locations, or null
 
-  private SettingValues(Path file, Map<Setting<?>, Value> values) {
+  private SettingValues(Path file, Map<Setting<?>, Value> values, YamlTree tree) {
     this.file = file;
     this.values = values;
+    this.tree = tree;
   }
 
   static SettingValues none() {
-    return new SettingValues(null, new LinkedHashMap<>());
+    return new SettingValues(null, new LinkedHashMap<>(), null);
   }
 
   /** The values of a config file (see {@link ConfigFile#read}). */
-  static SettingValues ofFile(Path file, Map<Setting<?>, Value> values) {
-    return new SettingValues(file, new LinkedHashMap<>(values));
+  static SettingValues ofFile(Path file, Map<Setting<?>, Value> values, YamlTree tree) {
+    return new SettingValues(file, new LinkedHashMap<>(values), tree);
   }
 
   /** Sets a flag's arguments. */
@@ -56,7 +58,7 @@ final class SettingValues {
       merged.put(s, v);
       s.flagReplaces.forEach(k -> merged.remove(Settings.byKey(k)));
     });
-    return new SettingValues(file, merged);
+    return new SettingValues(file, merged, tree);
   }
 
   /** The value given for this setting, or null. */
@@ -64,24 +66,31 @@ final class SettingValues {
     return values.get(s);
   }
 
+  /** Where an error about setting {@code s} points: the most specific value of the file it names, or the flags. */
+  private Source where(Setting<?> s, Value v, String message) {
+    if (v.yaml() == null || tree == null) {
+      return v.source();
+    }
+    YamlTree.Location at = tree.locate(s.key, message);
+    return at == null ? v.source() : new Source(file, at.line(), at.column());
+  }
+
   /** Converts and validates everything; throws a {@link ConfigException} naming the source, the key and the value. */
   ProxyConfig toConfig() {
     Settings.Draft draft = new Settings.Draft();
-    for (Setting<?> s : Settings.ALL) {
-      Value v = values.get(s);
-      if (v == null) {
-        continue;
-      }
+    for (Map.Entry<Setting<?>, Value> e : values.entrySet()) { // in the order written: the first error is reported
+      Setting<?> s = e.getKey();
+      Value v = e.getValue();
       try {
         if (v.yaml() != null) {
           s.applyYaml(draft, v.yaml());
         } else {
           s.applyFlags(draft, v.args());
         }
-      } catch (ConfigException e) {
-        throw e; // already names its file (sticky-key-file)
-      } catch (IllegalArgumentException | IllegalStateException e) {
-        throw new ConfigException(v.source() + ": " + e.getMessage(), e);
+      } catch (ConfigException ex) {
+        throw ex; // already names its file (sticky-key-file)
+      } catch (IllegalArgumentException | IllegalStateException ex) {
+        throw new ConfigException(where(s, v, ex.getMessage()) + ": " + ex.getMessage(), ex);
       }
     }
     try {
@@ -89,7 +98,13 @@ final class SettingValues {
     } catch (ConfigException e) {
       throw e;
     } catch (IllegalArgumentException | IllegalStateException e) {
-      // A rule over several settings: name the file when there is one, as that is where most settings live.
+      // A check made when the values come together (health-interval > 0 is the health builder's) names the value
+      // its message starts with; a rule over several settings names the file, where most settings live.
+      for (Map.Entry<Setting<?>, Value> v : values.entrySet()) {
+        if (e.getMessage() != null && e.getMessage().startsWith(v.getKey().key + ":")) {
+          throw new ConfigException(where(v.getKey(), v.getValue(), e.getMessage()) + ": " + e.getMessage(), e);
+        }
+      }
       throw new ConfigException((file == null ? Source.FLAGS : new Source(file, 0, 0)) + ": " + e.getMessage(), e);
     }
   }

@@ -3,6 +3,7 @@ package dev.loadstone.proxy;
 import static dev.loadstone.proxy.ValueTypes.ADDRESS;
 import static dev.loadstone.proxy.ValueTypes.ALGORITHM;
 import static dev.loadstone.proxy.ValueTypes.BACKENDS;
+import static dev.loadstone.proxy.ValueTypes.BOOLEAN;
 import static dev.loadstone.proxy.ValueTypes.CIDR;
 import static dev.loadstone.proxy.ValueTypes.DURATION;
 import static dev.loadstone.proxy.ValueTypes.HEADER_NAME;
@@ -18,7 +19,9 @@ import dev.loadstone.proxy.admin.AdminServer;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.function.BiConsumer;
 
 /**
@@ -45,84 +48,124 @@ final class Settings {
 
   static final List<Setting<?>> ALL = List.of(
       s("listen", "HOST:PORT", ADDRESS, ProxyConfig.DEFAULT_LISTEN, "Address to accept clients on (port 0 = any free port).",
-          (d, v) -> d.config.listen(v)),
+          (d, v) -> d.config.listen(v))
+          .shows(ProxyConfig::listen),
       s("backends", "backend", "HOST:PORT[,weight=N][,id=NAME]", BACKENDS, "required",
           "A backend; weight 1..1000 (default 1), id defaults to the address. Repeatable; flags replace the file's list.",
-          (d, v) -> v.forEach(d.config::addBackend)),
+          (d, v) -> v.forEach(d.config::addBackend))
+          .shows(ProxyConfig::backends).live(),
       s("algorithm", "NAME", ALGORITHM, "round-robin",
-          "round-robin, weighted-round-robin, least-connections, power-of-two, random or consistent-hash"
-              + " (the default when hash-key is set).",
-          (d, v) -> d.config.algorithm(v)),
+          "round-robin (weighted when weights differ, as in nginx), least-connections, power-of-two, random or"
+              + " consistent-hash (the default when hash-key is set); weighted-round-robin is round-robin.",
+          (d, v) -> d.config.algorithm(v))
+          .shows(ProxyConfig::algorithm),
       s("hash-key", "SPEC", STRING, "none", "Key for consistent-hash: header:NAME, cookie:NAME, client-ip or path.",
-          (d, v) -> d.config.hashKey(v)),
+          (d, v) -> d.config.hashKey(v))
+          .shows(ProxyConfig::hashKey),
       s("sticky-cookie", "NAME", STRING, "off", "Turn sticky sessions on with this cookie name.",
-          (d, v) -> d.config.stickyCookie(v)),
+          (d, v) -> d.config.stickyCookie(v))
+          .shows(ProxyConfig::stickyCookie),
       new Setting<>("sticky-keys", null, null, STICKY_KEYS, "none",
           "Cookie signing keys, a sequence of {id, secret} (base64, at least 32 bytes); the last signs, all verify."
               + " YAML only: a secret on a command line is visible to every local user.",
-          List.of(), (d, v) -> v.forEach(d.config::addStickyKey)),
+          List.of(), (d, v) -> v.forEach(d.config::addStickyKey))
+          .shows(Settings::keyIds),
       new Setting<>("sticky-key-file", "sticky-key-file", "FILE", PATH, "none",
           "Cookie signing keys, lines 'KEY_ID BASE64_SECRET'; the last one signs, all verify."
               + " As a flag it replaces the file's sticky-keys.",
           List.of("sticky-keys"), (d, v) -> ConfigFile.readKeyFile(v).forEach(d.config::addStickyKey)),
       s("sticky-max-age", "DURATION", DURATION, format(ProxyConfig.DEFAULT_STICKY_MAX_AGE),
-          "How long a sticky cookie is honoured; also its Max-Age.", (d, v) -> d.config.stickyMaxAge(v)),
+          "How long a sticky cookie is honoured; also its Max-Age.", (d, v) -> d.config.stickyMaxAge(v))
+          .shows(ProxyConfig::stickyMaxAge),
       s("admin", "HOST:PORT", ADDRESS, AdminServer.DEFAULT_ADDRESS.getHostString() + ":" + AdminServer.DEFAULT_ADDRESS.getPort(),
           "Admin API, /metrics and status page address; any other than loopback needs an admin token.",
-          (d, v) -> d.config.admin(v)),
+          (d, v) -> d.config.admin(v))
+          .shows(c -> c.admin() == null ? AdminServer.DEFAULT_ADDRESS : c.admin()),
       s("admin-token-file", "FILE", PATH, "none",
           "File with the admin token, needed by mutating calls and on a non-loopback admin by every call"
               + " (else env LOADSTONE_ADMIN_TOKEN, else none).",
-          (d, v) -> d.config.adminTokenFile(v)),
+          (d, v) -> d.config.adminTokenFile(v))
+          .shows(ProxyConfig::adminTokenFile).live(),
       s("health-type", "TYPE", STRING, "http with health-path, else tcp", "Active health checks: http, tcp or none.",
-          (d, v) -> d.health.type = v),
+          (d, v) -> d.health.type = v)
+          .shows(c -> c.health().type().name().toLowerCase(Locale.ROOT)).live(),
       s("health-path", "PATH", STRING, "/", "HTTP health-check path, e.g. /healthz (passes on 200-399).",
-          (d, v) -> d.health.path = v),
-      s("health-interval", "DURATION", DURATION, format(HEALTH.interval()), "Time between checks, +-10% jitter.", (d, v) -> d.health.interval = v),
+          (d, v) -> d.health.path = v)
+          .shows(c -> c.health().type() == HealthCheckSettings.Type.HTTP ? c.health().path() : null).live(),
+      s("health-interval", "DURATION", DURATION, format(HEALTH.interval()), "Time between checks, +-10% jitter.", (d, v) -> d.health.interval = v)
+          .shows(c -> c.health().interval()).live(),
       s("health-timeout", "DURATION", DURATION, format(HEALTH.timeout()), "Check timeout over connect and response; below health-interval.",
-          (d, v) -> d.health.timeout = v),
-      s("health-rise", "N", INT, Integer.toString(HEALTH.rise()), "Passing checks that bring a backend UP.", (d, v) -> d.health.rise = v),
-      s("health-fall", "N", INT, Integer.toString(HEALTH.fall()), "Failing checks that take a backend DOWN.", (d, v) -> d.health.fall = v),
+          (d, v) -> d.health.timeout = v)
+          .shows(c -> c.health().timeout()).live(),
+      s("health-rise", "N", INT, Integer.toString(HEALTH.rise()), "Passing checks that bring a backend UP.", (d, v) -> d.health.rise = v)
+          .shows(c -> c.health().rise()).live(),
+      s("health-fall", "N", INT, Integer.toString(HEALTH.fall()), "Failing checks that take a backend DOWN.", (d, v) -> d.health.fall = v)
+          .shows(c -> c.health().fall()).live(),
       s("slow-start", "DURATION", DURATION, "0s", "Ramp a backend's weight up over this after it comes UP (0s = off).",
-          (d, v) -> d.config.slowStart(v)),
+          (d, v) -> d.config.slowStart(v))
+          .shows(ProxyConfig::slowStart),
       s("drain-timeout", "DURATION", DURATION, format(ProxyConfig.DEFAULT_DRAIN_TIMEOUT),
-          "Longest wait for in-flight exchanges of a removed backend.", (d, v) -> d.config.drainTimeout(v)),
+          "Longest wait for in-flight exchanges of a removed backend.", (d, v) -> d.config.drainTimeout(v))
+          .shows(ProxyConfig::drainTimeout).live(),
       s("shutdown-timeout", "DURATION", DURATION, format(ProxyConfig.DEFAULT_SHUTDOWN_TIMEOUT),
-          "Longest wait for in-flight exchanges on SIGTERM.", (d, v) -> d.config.shutdownTimeout(v)),
+          "Longest wait for in-flight exchanges on SIGTERM.", (d, v) -> d.config.shutdownTimeout(v))
+          .shows(ProxyConfig::shutdownTimeout).live(),
       s("connect-timeout", "DURATION", DURATION, format(ProxyConfig.DEFAULT_CONNECT_TIMEOUT), "Backend TCP connect timeout.",
-          (d, v) -> d.config.connectTimeout(v)),
+          (d, v) -> d.config.connectTimeout(v))
+          .shows(ProxyConfig::connectTimeout),
       s("response-timeout", "DURATION", DURATION, format(ProxyConfig.DEFAULT_RESPONSE_TIMEOUT),
           "Wait for backend response headers, per attempt, counted from the end of the request.",
-          (d, v) -> d.config.responseTimeout(v)),
+          (d, v) -> d.config.responseTimeout(v))
+          .shows(ProxyConfig::responseTimeout),
       s("idle-timeout", "DURATION", DURATION, format(ProxyConfig.DEFAULT_IDLE_TIMEOUT),
           "Close a client connection when no bytes move for this long (not counted while a request waits for its backend).",
-          (d, v) -> d.config.idleTimeout(v)),
+          (d, v) -> d.config.idleTimeout(v))
+          .shows(ProxyConfig::idleTimeout),
       s("header-timeout", "DURATION", DURATION, format(ProxyConfig.DEFAULT_HEADER_TIMEOUT),
           "A request head must be complete this long after its first byte, else 408; below idle-timeout.",
-          (d, v) -> d.config.headerTimeout(v)),
+          (d, v) -> d.config.headerTimeout(v))
+          .shows(ProxyConfig::headerTimeout),
       s("tunnel-idle-timeout", "DURATION", DURATION, format(ProxyConfig.DEFAULT_TUNNEL_IDLE_TIMEOUT),
-          "Close a WebSocket tunnel with no traffic either way for this long.", (d, v) -> d.config.tunnelIdleTimeout(v)),
+          "Close a WebSocket tunnel with no traffic either way for this long.", (d, v) -> d.config.tunnelIdleTimeout(v))
+          .shows(ProxyConfig::tunnelIdleTimeout),
       s("retries", "N", INT, Integer.toString(ProxyConfig.DEFAULT_RETRIES), "Retries on another backend.",
-          (d, v) -> d.config.retries(v)),
+          (d, v) -> d.config.retries(v))
+          .shows(ProxyConfig::retries),
       s("max-body-size", "SIZE", SIZE, "0", "Largest request body, e.g. 10m (0 = unlimited), else 413.",
-          (d, v) -> d.config.maxBodySize(v)),
+          (d, v) -> d.config.maxBodySize(v))
+          .shows(ProxyConfig::maxBodySize),
       s("trusted-proxies", "trusted-proxy", "CIDR", list(CIDR), "none",
-          "Keep and extend forwarding headers from this network. Repeatable.", (d, v) -> d.config.trustedProxies(v)),
+          "Keep and extend forwarding headers from this network. Repeatable.", (d, v) -> d.config.trustedProxies(v))
+          .shows(ProxyConfig::trustedProxies),
       s("strip-headers", "strip-header", "NAME", list(HEADER_NAME), "none",
           "Also remove this request header from untrusted clients (every X-Forwarded-*, X-Real-IP and Forwarded"
               + " always are). Repeatable.",
-          (d, v) -> d.config.stripRequestHeaders(v)),
+          (d, v) -> d.config.stripRequestHeaders(v))
+          .shows(ProxyConfig::stripRequestHeaders),
       s("forward-trailers", "forward-trailer", "NAME", list(HEADER_NAME), "none",
           "Pass this request trailer to backends; all others are dropped. Repeatable.",
-          (d, v) -> d.config.forwardedTrailers(v)),
+          (d, v) -> d.config.forwardedTrailers(v))
+          .shows(ProxyConfig::forwardedTrailers),
       s("pool-max-idle", "N", INT, Integer.toString(ProxyConfig.DEFAULT_POOL_MAX_IDLE),
-          "Idle backend connections kept per backend per event loop.", (d, v) -> d.config.poolMaxIdle(v)),
+          "Idle backend connections kept per backend per event loop.", (d, v) -> d.config.poolMaxIdle(v))
+          .shows(ProxyConfig::poolMaxIdle),
       s("pool-idle-timeout", "DURATION", DURATION, format(ProxyConfig.DEFAULT_POOL_IDLE_TIMEOUT),
-          "Close idle backend connections after this long.", (d, v) -> d.config.poolIdleTimeout(v)),
+          "Close idle backend connections after this long.", (d, v) -> d.config.poolIdleTimeout(v))
+          .shows(ProxyConfig::poolIdleTimeout),
       s("max-request-line", "BYTES", INT, Integer.toString(ProxyConfig.DEFAULT_MAX_REQUEST_LINE),
-          "Longest request line, else 414.", (d, v) -> d.config.maxRequestLine(v)),
+          "Longest request line, else 414.", (d, v) -> d.config.maxRequestLine(v))
+          .shows(ProxyConfig::maxRequestLine),
       s("max-header-size", "BYTES", INT, Integer.toString(ProxyConfig.DEFAULT_MAX_HEADER_SIZE),
-          "Largest request header block, else 431.", (d, v) -> d.config.maxHeaderSize(v)));
+          "Largest request header block, else 431.", (d, v) -> d.config.maxHeaderSize(v))
+          .shows(ProxyConfig::maxHeaderSize),
+      s("watch-config", "BOOL", BOOLEAN, "true",
+          "Reload the config file when it changes (debounced, read whole); false: only on SIGHUP.",
+          (d, v) -> d.config.watchConfig(v))
+          .shows(ProxyConfig::watchConfig).live(),
+      s("latency-buckets", "latency-bucket", "DURATION", list(DURATION), "[5ms, 10ms, 25ms, 50ms, 100ms, 250ms, 500ms, 1s, 2500ms, 5s, 10s]",
+          "Upper bounds of the response-time histogram buckets (SLO thresholds), increasing. Repeatable.",
+          (d, v) -> d.config.latencyBuckets(v))
+          .shows(ProxyConfig::latencyBuckets));
 
   private static final Map<String, Setting<?>> BY_KEY = new LinkedHashMap<>();
 
@@ -133,6 +176,9 @@ final class Settings {
       }
     }
     for (Setting<?> s : ALL) {
+      if (!s.hasView() && !s.key.equals("sticky-key-file")) { // its keys are shown by sticky-keys
+        throw new IllegalStateException("setting " + s.key + " does not say how its value is shown");
+      }
       for (String k : s.flagReplaces) {
         if (!BY_KEY.containsKey(k)) {
           throw new IllegalStateException("setting " + s.key + " replaces an unknown key " + k);
@@ -156,6 +202,20 @@ final class Settings {
   private static <T> Setting<T> s(String key, String flag, String label, ValueType<T> type, String dflt, String help,
       BiConsumer<Draft, T> apply) {
     return new Setting<>(key, flag, label, type, dflt, help, List.of(), apply);
+  }
+
+  /** Signing key ids with a short SHA-256 fingerprint of each secret (never the secret): {@code k1#3f2a9c1e}. */
+  static String keyIds(ProxyConfig c) {
+    return c.stickyKeys().isEmpty() ? null : c.stickyKeys().entrySet().stream().map(e -> e.getKey() + "#" + fingerprint(e.getValue())).collect(Collectors.joining(" "));
+  }
+
+  private static String fingerprint(byte[] secret) {
+    try {
+      byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(secret);
+      return java.util.HexFormat.of().formatHex(d, 0, 4);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
   }
 
   private static String format(Duration d) {

@@ -27,6 +27,31 @@ final class ValueTypes {
   static final ValueType<String> CIDR = of("an IP network such as 10.0.0.0/8", (key, text) -> Cidr.parse(key, text).toString());
   static final ValueType<String> HEADER_NAME = of("a header name", ValueTypes::headerName);
 
+  /** {@code true} or {@code false}: a YAML boolean, or that text in a flag. */
+  static final ValueType<Boolean> BOOLEAN = new ValueType<>() {
+    @Override
+    public Boolean fromText(String key, String text) {
+      String t = text == null ? "" : text.trim();
+      if (!t.equals("true") && !t.equals("false")) {
+        throw new IllegalArgumentException(key + ": '" + text + "' (expected: true or false)");
+      }
+      return Boolean.parseBoolean(t);
+    }
+
+    @Override
+    public Boolean fromYaml(String key, JsonNode node) {
+      if (!node.isBoolean()) {
+        throw ValueType.wrongType(key, node, expected());
+      }
+      return node.booleanValue();
+    }
+
+    @Override
+    public String expected() {
+      return "true or false";
+    }
+  };
+
   /** A whole number; in YAML it must be written as one ({@code retries: 2}, not {@code "2"} or {@code 2.5}). */
   static final ValueType<Integer> INT = new ValueType<>() {
     @Override
@@ -174,8 +199,8 @@ final class ValueTypes {
   private static Backend backend(String key, JsonNode node) {
     Map<String, JsonNode> f = fields(key, node, List.of("address", "id", "weight"), "{address, weight, id}");
     JsonNode weight = f.get("weight");
-    if (weight != null && !weight.canConvertToInt()) {
-      throw new IllegalArgumentException(key + ".weight: " + weight + " (expected: 1..1000)");
+    if (weight != null && (!weight.isIntegralNumber() || !weight.canConvertToInt())) {
+      throw new IllegalArgumentException(key + ".weight: " + weight + " (expected: an integer 1..1000)");
     }
     if (f.get("address") == null) {
       throw new IllegalArgumentException(key + ".address: missing (expected: host:port)");

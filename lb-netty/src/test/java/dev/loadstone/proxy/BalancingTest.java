@@ -59,6 +59,22 @@ class BalancingTest {
   }
 
   @Test
+  void theDefaultRoundRobinHonoursWeightsAndAWeightChangedWhileRunning() throws Exception {
+    start(backends("a=3", "b=1")); // --backend ...,weight=3 with the default algorithm
+    Map<String, Integer> counts = new HashMap<>();
+    for (int i = 0; i < 12; i++) {
+      counts.merge(get("/").body(), 1, Integer::sum);
+    }
+    assertThat(counts).containsEntry("a", 9).containsEntry("b", 3);
+    proxy.pool().setWeight("b", 3); // what PUT /api/backends/b/weight does
+    counts.clear();
+    for (int i = 0; i < 12; i++) {
+      counts.merge(get("/").body(), 1, Integer::sum);
+    }
+    assertThat(counts).containsEntry("a", 6).containsEntry("b", 6);
+  }
+
+  @Test
   void leastConnectionsSteersAwayFromABackendBusyWithASlowRequest() throws Exception {
     start(backends("a", "b").algorithm(Algorithm.LEAST_CONNECTIONS));
     CompletableFuture<RawClient.Response> slow = CompletableFuture.supplyAsync(() -> {

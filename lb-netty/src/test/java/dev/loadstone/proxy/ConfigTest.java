@@ -91,15 +91,16 @@ class ConfigTest {
     assertThat(c.stripRequestHeaders()).as("a single value is a list of one").containsExactly("x-debug");
   }
 
-  /** Loading {@code text} fails with {@code config file <path>: <message>}. */
-  private void assertFileError(String text, String message) throws Exception {
+  /** Loading {@code text} fails with {@code config file <path>:<line>:<column>: <message>} (no location: a rule over keys). */
+  private void assertFileError(String text, String at, String message) throws Exception {
     Path p = yaml(text);
-    assertThatThrownBy(() -> ProxyConfig.load(p)).isInstanceOf(ConfigException.class).hasMessage("config file " + p + ": " + message);
+    assertThatThrownBy(() -> ProxyConfig.load(p)).isInstanceOf(ConfigException.class)
+        .hasMessage("config file " + p + (at == null ? "" : ":" + at) + ": " + message);
   }
 
   @Test
   void aBadListElementIsNamedByKeyAndIndex() throws Exception {
-    assertFileError("backends: [127.0.0.1:9001]\ntrusted-proxies: [10.0.0.0/8, nope]\n",
+    assertFileError("backends: [127.0.0.1:9001]\ntrusted-proxies: [10.0.0.0/8, nope]\n", "2:31",
         "trusted-proxies[1]: 'nope' (expected: an IP network such as 10.0.0.0/8 or ::1/128)");
   }
 
@@ -108,35 +109,35 @@ class ConfigTest {
     for (String v : new String[] {"2.5", "'2'", "[2]"}) {
       Path p = yaml("backends: [127.0.0.1:9001]\nretries: " + v + "\n");
       assertThatThrownBy(() -> ProxyConfig.load(p)).as(v)
-          .hasMessageStartingWith("config file " + p + ": key 'retries' has the wrong type: ")
+          .hasMessageStartingWith("config file " + p + ":2:10: key 'retries' has the wrong type: ")
           .hasMessageEndingWith(" (expected: an integer)");
     }
   }
 
   @Test
   void aMappingWhereAScalarBelongsIsAWrongType() throws Exception {
-    assertFileError("backends: [127.0.0.1:9001]\nconnect-timeout: {seconds: 2}\n",
+    assertFileError("backends: [127.0.0.1:9001]\nconnect-timeout: {seconds: 2}\n", "2:18",
         "key 'connect-timeout' has the wrong type: a mapping (expected: a duration such as 500ms, 2s or 1m)");
   }
 
   @Test
   void theTopLevelMustBeAMappingOfKeys() throws Exception {
-    assertFileError("- listen\n- backends\n", "the top level is a sequence (expected: a mapping of keys, see examples/proxy.yaml)");
+    assertFileError("- listen\n- backends\n", "1:1", "the top level is a sequence (expected: a mapping of keys, see examples/proxy.yaml)");
   }
 
   @Test
   void anEmptyFileAndAnEmptyValueMeanTheDefaults() throws Exception {
-    assertFileError("# nothing yet\n", "backends: none (expected: at least one --backend host:port)");
+    assertFileError("# nothing yet\n", null, "backends: none (expected: at least one --backend host:port)");
     ProxyConfig c = ProxyConfig.load(yaml("backends: [127.0.0.1:9001]\nhash-key:\nretries:\n"));
     assertThat(c.hashKey()).isNull();
     assertThat(c.retries()).isEqualTo(2);
   }
 
   @Test
-  void everySettingKeepsTheLineAndColumnOfItsKey() throws Exception {
+  void everySettingKeepsTheLineAndColumnOfItsValue() throws Exception {
     Path p = yaml("backends: [127.0.0.1:9001]\n\n  # indented comment\nretries: 1\n");
     SettingValues v = ConfigFile.read(p);
-    assertThat(v.get(Settings.byKey("retries")).source()).isEqualTo(new SettingValues.Source(p, 4, 1));
+    assertThat(v.get(Settings.byKey("retries")).source()).isEqualTo(new SettingValues.Source(p, 4, 10));
     assertThat(v.get(Settings.byKey("backends")).source().line()).isEqualTo(1);
   }
 
@@ -167,7 +168,7 @@ class ConfigTest {
         .headerTimeout(Duration.ofSeconds(10));
     assertThatThrownBy(b::build).hasMessage(
         "header-timeout: 10s (expected: less than idle-timeout 10s, or a stalled request head never gets its 408)");
-    assertFileError("backends: [127.0.0.1:9001]\nheader-timeout: 90s\n",
+    assertFileError("backends: [127.0.0.1:9001]\nheader-timeout: 90s\n", "2:17",
         "header-timeout: 90s (expected: less than idle-timeout 1m, or a stalled request head never gets its 408)");
   }
 
@@ -201,19 +202,19 @@ class ConfigTest {
     Path p = yaml("backends: [127.0.0.1:9001]\nconect-timeout: 2s\n");
     assertThatThrownBy(() -> ProxyConfig.load(p))
         .isInstanceOf(ConfigException.class)
-        .hasMessageStartingWith("config file " + p + ": unknown key 'conect-timeout' (expected one of: ")
+        .hasMessageStartingWith("config file " + p + ":2:1: unknown key 'conect-timeout' (expected one of: ")
         .hasMessageContaining("connect-timeout");
   }
 
   @Test
   void wrongTypesAreErrorsNamingTheKey() throws Exception {
     Path p = yaml("backends: [127.0.0.1:9001]\nretries: many\n");
-    assertThatThrownBy(() -> ProxyConfig.load(p)).hasMessageStartingWith("config file " + p + ": key 'retries' has the wrong type");
+    assertThatThrownBy(() -> ProxyConfig.load(p)).hasMessageStartingWith("config file " + p + ":2:10: key 'retries' has the wrong type");
   }
 
   @Test
   void badDurationsNameTheKeyAndTheExpectedForm() throws Exception {
-    assertFileError("backends: [127.0.0.1:9001]\nconnect-timeout: 2\n", "connect-timeout: '2' (expected: a duration such as 500ms, 2s or 1m)");
+    assertFileError("backends: [127.0.0.1:9001]\nconnect-timeout: 2\n", "2:18", "connect-timeout: '2' (expected: a duration such as 500ms, 2s or 1m)");
   }
 
   @Test

@@ -68,7 +68,7 @@ class MainTest {
     Path p = dir.resolve("p.yaml");
     Files.writeString(p, "backends: [127.0.0.1:9001]\nretry: 3\n");
     assertThat(run("--config", p.toString())).isEqualTo(1);
-    assertThat(err.toString()).startsWith("lb-proxy: config file " + p + ": unknown key 'retry' (expected one of: ");
+    assertThat(err.toString()).startsWith("lb-proxy: config file " + p + ":2:1: unknown key 'retry' (expected one of: ");
     assertThat(err.toString().lines().count()).isEqualTo(1);
   }
 

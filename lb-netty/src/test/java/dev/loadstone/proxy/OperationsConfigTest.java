@@ -66,7 +66,7 @@ class OperationsConfigTest {
         .hasMessageEndingWith("health-type: 'ping' (expected: http, tcp or none)");
     assertThatThrownBy(() -> load("health-type: tcp\nhealth-path: /x\n"))
         .hasMessageEndingWith("health-path: '/x' (expected: only with health-type http, not tcp)");
-    assertThatThrownBy(() -> load("health-rise: 0\n")).hasMessageEndingWith("health rise: 0 (expected: 1..1000)");
+    assertThatThrownBy(() -> load("health-rise: 0\n")).hasMessageEndingWith("health-rise: 0 (expected: 1..1000)");
     assertThatThrownBy(() -> load("health-interval: soon\n")).hasMessageContaining("health-interval: 'soon'");
     assertThatThrownBy(() -> load("drain-timeout: 0s\n")).hasMessageContaining("drain-timeout: 0");
   }

@@ -2,13 +2,9 @@ package dev.loadstone.proxy.admin;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.loadstone.health.CheckResult;
 import dev.loadstone.health.HealthChecker;
-import dev.loadstone.lb.Backend;
-import dev.loadstone.lb.BackendState;
+import dev.loadstone.lb.PoolSnapshot;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -17,24 +13,22 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 
 /**
- * The admin API's routing and validation, independent of the transport. Every bad input gives a JSON
- * {@code {"error": "...", "field": "..."}} with 400 (bad value), 404 (unknown backend or path), 405, 409
- * (id or address already in the pool), 401 (missing token), 403 (another origin or host) or 415 (not JSON),
- * and leaves the pool unchanged. Who may call what is {@link AdminGuard}'s.
+ * The admin API's routing, independent of the transport: the status page ({@code /}), {@code /metrics},
+ * {@code /healthz} and {@code /readyz} (probes), {@code /api/status} (what the status page shows) and the
+ * backends ({@link BackendsApi}). Every bad input gives a JSON {@code {"error": "...", "field": "..."}} with 400
+ * (bad value), 404 (unknown backend or path), 405, 409 (id or address already in the pool), 401 (missing
+ * token), 403 (another origin or host) or 415 (not JSON), and leaves the pool unchanged. Who may call what is
+ * {@link AdminGuard}'s.
  */
 final class AdminApi {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String JSON_TYPE = "application/json; charset=utf-8";
+  private static final String TEXT_TYPE = "text/plain; charset=utf-8";
   private static final String PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
-  private static final Set<String> ADD_FIELDS = Set.of("address", "weight", "id");
 
   static final class Response {
     final HttpResponseStatus status;
@@ -77,14 +71,18 @@ final class AdminApi {
 
   private final PoolAdmin admin;
   private final ProxyMetrics metrics;
-  private final HealthChecker checker; // may be null
   private final AdminGuard guard;
+  private final ServerStatus server;
+  private final BackendView view;
+  private final BackendsApi backends;
 
-  AdminApi(PoolAdmin admin, ProxyMetrics metrics, HealthChecker checker, AdminGuard guard) {
+  AdminApi(PoolAdmin admin, ProxyMetrics metrics, HealthChecker checker, AdminGuard guard, ServerStatus server) {
     this.admin = admin;
     this.metrics = metrics;
-    this.checker = checker;
     this.guard = guard;
+    this.server = server;
+    this.view = new BackendView(admin, metrics, checker, server);
+    this.backends = new BackendsApi(admin, view);
   }
 
   boolean hasToken() {
@@ -93,11 +91,13 @@ final class AdminApi {
 
   Response handle(HttpMethod method, String uri, HttpHeaders headers, ByteBuf body) {
     try {
-      guard.request(headers);
+      QueryStringDecoder q = new QueryStringDecoder(uri);
+      String path = q.path();
+      guard.request(headers, path.equals("/healthz") || path.equals("/readyz"));
       if (!method.equals(HttpMethod.GET) && !method.equals(HttpMethod.HEAD)) {
         guard.mutation(headers); // before routing: a refused call learns nothing about ids or paths
       }
-      return route(method, new QueryStringDecoder(uri).path(), headers, body);
+      return route(method, path, q, body);
     } catch (BadInput e) {
       Response r = error(e.status, e.field, e.getMessage());
       if (e.headerName != null) {
@@ -107,167 +107,68 @@ final class AdminApi {
     }
   }
 
-  private Response route(HttpMethod method, String path, HttpHeaders headers, ByteBuf body) {
+  private Response route(HttpMethod method, String path, QueryStringDecoder q, ByteBuf body) {
     List<String> seg = new ArrayList<>();
     for (String s : path.split("/")) {
       if (!s.isEmpty()) {
         seg.add(QueryStringDecoder.decodeComponent(s));
       }
     }
+    PoolSnapshot snapshot = admin.pool().snapshot();
     if (seg.isEmpty()) {
       allow(method, "GET");
-      return new Response(HttpResponseStatus.OK, "text/html; charset=utf-8",
-          StatusPage.render(admin.pool().snapshot(), metrics, 2).getBytes(StandardCharsets.UTF_8));
+      return StatusPage.response(snapshot, metrics, server);
     }
-    if (seg.size() == 1 && seg.get(0).equals("metrics")) {
+    if (seg.size() == 1) {
+      switch (seg.get(0)) {
+        case "metrics":
+          allow(method, "GET");
+          return new Response(HttpResponseStatus.OK, PROMETHEUS_TYPE, metrics.scrape().getBytes(StandardCharsets.UTF_8));
+        case "favicon.ico": // browsers ask for it; there is none
+          allow(method, "GET");
+          return new Response(HttpResponseStatus.NO_CONTENT, TEXT_TYPE, new byte[0]);
+        case "healthz": // liveness: the process answers
+          allow(method, "GET");
+          return text(HttpResponseStatus.OK, "ok\n");
+        case "readyz": // readiness: listening, not shutting down, and some backend takes requests
+          allow(method, "GET");
+          if (!server.serving()) {
+            return text(HttpResponseStatus.SERVICE_UNAVAILABLE, "not ready: not listening (starting or shutting down)\n");
+          }
+          return snapshot.available().isEmpty()
+              ? text(HttpResponseStatus.SERVICE_UNAVAILABLE, "not ready: no backend available (0 of " + snapshot.all().size() + ")\n")
+              : text(HttpResponseStatus.OK, "ready: " + snapshot.available().size() + " of " + snapshot.all().size() + " backends available\n");
+        default:
+          break;
+      }
+    }
+    if (seg.size() == 2 && seg.get(0).equals("api") && seg.get(1).equals("status")) {
       allow(method, "GET");
-      return new Response(HttpResponseStatus.OK, PROMETHEUS_TYPE, metrics.scrape().getBytes(StandardCharsets.UTF_8));
+      List<String> h = q.parameters().get("history");
+      int seconds = h == null ? BackendHistory.SECONDS : history(h.get(0));
+      return json(HttpResponseStatus.OK, view.status(snapshot, seconds));
     }
     if (seg.size() < 2 || !seg.get(0).equals("api") || !seg.get(1).equals("backends") || seg.size() > 4) {
-      throw new BadInput(HttpResponseStatus.NOT_FOUND, "path", "path: '" + path + "' (expected: /, /metrics or /api/backends...)");
+      throw new BadInput(HttpResponseStatus.NOT_FOUND, "path",
+          "path: '" + path + "' (expected: /, /metrics, /healthz, /readyz, /api/status or /api/backends...)");
     }
-    if (seg.size() == 2) {
-      allow(method, "GET", "POST");
-      if (method.equals(HttpMethod.GET)) {
-        ArrayNode arr = JSON.createArrayNode();
-        for (BackendState s : admin.pool().snapshot().all()) {
-          arr.add(backendJson(s));
-        }
-        return json(HttpResponseStatus.OK, arr);
-      }
-      return add(body);
-    }
-    String id = seg.get(2);
-    if (seg.size() == 3) {
-      allow(method, "GET", "DELETE");
-      BackendState s = require(id);
-      if (method.equals(HttpMethod.GET)) {
-        return json(HttpResponseStatus.OK, backendJson(s));
-      }
-      noBody(body);
-      admin.remove(id);
-      ObjectNode n = backendJson(require(id, s));
-      n.put("removal", "when in-flight reaches 0, at most after " + admin.drainTimeout().toMillis() + " ms");
-      return json(HttpResponseStatus.ACCEPTED, n);
-    }
-    String action = seg.get(3);
-    switch (action) {
-      case "drain":
-        allow(method, "POST");
-        noBody(body);
-        require(id);
-        admin.drain(id);
-        return json(HttpResponseStatus.ACCEPTED, backendJson(require(id)));
-      case "enable":
-        allow(method, "POST");
-        noBody(body);
-        require(id);
-        notBeingRemoved(id);
-        admin.enable(id);
-        return json(HttpResponseStatus.OK, backendJson(require(id)));
-      case "maintenance":
-        allow(method, "POST");
-        noBody(body);
-        require(id);
-        notBeingRemoved(id);
-        admin.maintenance(id);
-        return json(HttpResponseStatus.OK, backendJson(require(id)));
-      case "weight":
-        allow(method, "PUT");
-        require(id);
-        JsonNode doc = parseObject(body, Set.of("weight"));
-        admin.setWeight(id, weight(doc.get("weight"), true));
-        return json(HttpResponseStatus.OK, backendJson(require(id)));
-      default:
-        throw new BadInput(HttpResponseStatus.NOT_FOUND, "path",
-            "path: '" + path + "' (expected: .../drain, .../enable, .../maintenance or .../weight)");
-    }
+    return backends.route(method, path, seg.subList(2, seg.size()), body);
   }
 
-  private Response add(ByteBuf body) {
-    JsonNode doc = parseObject(body, ADD_FIELDS);
-    JsonNode addr = doc.get("address");
-    if (addr == null || !addr.isTextual()) {
-      throw new BadInput(HttpResponseStatus.BAD_REQUEST, "address",
-          "address: " + (addr == null ? "missing" : addr.toString()) + " (expected: a \"host:port\" string)");
-    }
-    JsonNode idNode = doc.get("id");
-    if (idNode != null && !idNode.isTextual()) {
-      throw new BadInput(HttpResponseStatus.BAD_REQUEST, "id", "id: " + idNode + " (expected: a string)");
-    }
-    int weight = weight(doc.get("weight"), false);
-    Backend b;
+  private static int history(String text) {
     try {
-      b = Backend.of(idNode == null ? null : idNode.asText(), addr.asText(), weight);
-    } catch (IllegalArgumentException e) {
-      throw new BadInput(HttpResponseStatus.BAD_REQUEST, fieldOf(e.getMessage()), e.getMessage());
-    }
-    try {
-      admin.add(b.id(), b.address(), b.weight());
-    } catch (IllegalArgumentException e) {
-      throw new BadInput(HttpResponseStatus.CONFLICT, fieldOf(e.getMessage()), e.getMessage());
-    }
-    return json(HttpResponseStatus.CREATED, backendJson(require(b.id())))
-        .header(HttpHeaderNames.LOCATION.toString(), "/api/backends/" + b.id());
-  }
-
-  /** Maps lb-core's messages ("address: ...", "port: ...", "weight: ...", "backend id: ...") to a JSON field. */
-  private static String fieldOf(String message) {
-    if (message.startsWith("backend id")) {
-      return "id";
-    }
-    if (message.startsWith("weight")) {
-      return "weight";
-    }
-    return "address";
-  }
-
-  private static int weight(JsonNode n, boolean required) {
-    if (n == null) {
-      if (required) {
-        throw new BadInput(HttpResponseStatus.BAD_REQUEST, "weight", "weight: missing (expected: an integer "
-            + Backend.MIN_WEIGHT + ".." + Backend.MAX_WEIGHT + ")");
+      int n = Integer.parseInt(text);
+      if (n >= 0 && n <= BackendHistory.SECONDS) {
+        return n;
       }
-      return 1;
+    } catch (NumberFormatException e) {
+      // below
     }
-    if (!n.isIntegralNumber() || !n.canConvertToInt()
-        || n.intValue() < Backend.MIN_WEIGHT || n.intValue() > Backend.MAX_WEIGHT) {
-      throw new BadInput(HttpResponseStatus.BAD_REQUEST, "weight",
-          "weight: " + n + " (expected: an integer " + Backend.MIN_WEIGHT + ".." + Backend.MAX_WEIGHT + ")");
-    }
-    return n.intValue();
+    throw new BadInput(HttpResponseStatus.BAD_REQUEST, "history",
+        "history: '" + text + "' (expected: seconds 0.." + BackendHistory.SECONDS + ")");
   }
 
-  private static JsonNode parseObject(ByteBuf body, Set<String> allowed) {
-    String text = body.toString(StandardCharsets.UTF_8);
-    JsonNode doc;
-    try {
-      doc = text.isBlank() ? null : JSON.readTree(text);
-    } catch (JsonProcessingException e) {
-      throw new BadInput(HttpResponseStatus.BAD_REQUEST, "body",
-          "body: invalid JSON (" + e.getOriginalMessage() + ") (expected: a JSON object)");
-    }
-    if (doc == null || !doc.isObject()) {
-      throw new BadInput(HttpResponseStatus.BAD_REQUEST, "body",
-          "body: " + (doc == null ? "empty" : doc.getNodeType().toString().toLowerCase()) + " (expected: a JSON object)");
-    }
-    for (Iterator<String> it = doc.fieldNames(); it.hasNext(); ) {
-      String f = it.next();
-      if (!allowed.contains(f)) {
-        throw new BadInput(HttpResponseStatus.BAD_REQUEST, f, f + ": unknown field (expected one of " + allowed + ")");
-      }
-    }
-    return doc;
-  }
-
-  /** A call without parameters takes an empty body or an empty JSON object. */
-  private static void noBody(ByteBuf body) {
-    if (body.isReadable() && !body.toString(StandardCharsets.UTF_8).isBlank()) {
-      parseObject(body, Set.of());
-    }
-  }
-
-  private static void allow(HttpMethod method, String... methods) {
+  static void allow(HttpMethod method, String... methods) {
     for (String m : methods) {
       if (method.name().equals(m)) {
         return;
@@ -278,60 +179,20 @@ final class AdminApi {
         HttpHeaderNames.ALLOW.toString(), String.join(", ", methods));
   }
 
-  private BackendState require(String id) {
-    BackendState s = admin.pool().snapshot().get(id);
-    if (s == null) {
-      throw new BadInput(HttpResponseStatus.NOT_FOUND, "id", "id: '" + id + "' (expected: a backend in the pool)");
-    }
-    return s;
+  private static Response text(HttpResponseStatus status, String body) {
+    return new Response(status, TEXT_TYPE, body.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** The backend's state now, or {@code last} when it is already gone (removed at once because it was idle). */
-  private BackendState require(String id, BackendState last) {
-    BackendState s = admin.pool().snapshot().get(id);
-    return s == null ? last : s;
-  }
-
-  private void notBeingRemoved(String id) {
-    if (admin.isBeingRemoved(id)) {
-      throw new BadInput(HttpResponseStatus.CONFLICT, "id", "id: '" + id + "' (expected: a backend not being removed)");
-    }
-  }
-
-  private ObjectNode backendJson(BackendState s) {
-    ObjectNode n = JSON.createObjectNode();
-    n.put("id", s.id());
-    n.put("address", s.backend().address());
-    n.put("weight", s.weight());
-    n.put("health", s.health().name());
-    n.put("adminState", s.adminState().name());
-    n.put("inFlight", s.inFlight());
-    n.put("requests", metrics.requests(s.id()));
-    n.put("failures", metrics.failures(s.id()));
-    Optional<CheckResult> last = checker == null ? Optional.empty() : checker.lastCheck(s.id());
-    if (last.isPresent()) {
-      CheckResult r = last.get();
-      ObjectNode c = n.putObject("lastCheck");
-      c.put("passed", r.passed());
-      c.put("detail", r.detail());
-      c.put("at", r.at().toString());
-      c.put("tookMillis", r.took().toNanos() / 1e6);
-    } else {
-      n.putNull("lastCheck");
-    }
-    return n;
-  }
-
-  private static Response json(HttpResponseStatus status, JsonNode node) {
+  static Response json(HttpResponseStatus status, JsonNode node) {
     try {
-      return new Response(status, JSON_TYPE, JSON.writeValueAsBytes(node));
+      return new Response(status, JSON_TYPE, (BackendView.JSON.writeValueAsString(node) + "\n").getBytes(StandardCharsets.UTF_8));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a tree always serializes", e);
     }
   }
 
   static Response error(HttpResponseStatus status, String field, String message) {
-    ObjectNode n = JSON.createObjectNode();
+    ObjectNode n = BackendView.JSON.createObjectNode();
     n.put("error", message);
     n.put("field", field);
     return json(status, n);

@@ -30,7 +30,7 @@ final class AdminGuard {
   static final String REALM = "loadstone-admin";
   private static final java.util.regex.Pattern IPV4 = java.util.regex.Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
   private final boolean loopback;
-  private final AdminToken token; // null: none configured
+  private volatile AdminToken token; // null: none configured
 
   AdminGuard(boolean loopback, AdminToken token) {
     this.loopback = loopback;
@@ -41,14 +41,32 @@ final class AdminGuard {
     return token != null;
   }
 
+  /** Replaces the token (a reload of admin-token-file); null is refused on a non-loopback address. */
+  void token(AdminToken t) {
+    if (t == null && !loopback) {
+      throw new IllegalStateException("admin: not a loopback address and no admin token (expected: an admin token)");
+    }
+    token = t;
+  }
+
   /** Checks that apply to every request, reads included. */
   void request(HttpHeaders headers) {
+    request(headers, false);
+  }
+
+  /**
+   * Checks that apply to every request, reads included; a {@code probe} ({@code /healthz}, {@code /readyz},
+   * which say only "ok" or "not ready") needs no token, so that a kubelet or load balancer can probe a
+   * non-loopback admin address without holding the secret.
+   */
+  void request(HttpHeaders headers, boolean probe) {
+    AdminToken token = this.token;
     String host = headers.get(HttpHeaderNames.HOST);
     if (loopback && host != null && !isLoopbackName(hostOf(host))) {
       throw new AdminApi.BadInput(HttpResponseStatus.FORBIDDEN, "Host", "Host: '" + host
           + "' (expected: localhost or a loopback address such as 127.0.0.1; the admin API listens on loopback only)");
     }
-    if (!loopback && token != null && !token.matches(headers.get(HttpHeaderNames.AUTHORIZATION))) {
+    if (!probe && !loopback && token != null && !token.matches(headers.get(HttpHeaderNames.AUTHORIZATION))) {
       throw new AdminApi.BadInput(HttpResponseStatus.UNAUTHORIZED, "Authorization",
           "Authorization: missing or wrong admin token (expected: 'Bearer <admin token>', or Basic with the token as"
               + " password; reads need it too on a non-loopback address)",
@@ -58,6 +76,7 @@ final class AdminGuard {
 
   /** Checks of a POST, PUT or DELETE, in order: same origin (403), token (401), JSON content type (415). */
   void mutation(HttpHeaders headers) {
+    AdminToken token = this.token;
     String origin = headers.get(HttpHeaderNames.ORIGIN);
     String host = headers.get(HttpHeaderNames.HOST);
     if (origin != null && !sameOrigin(origin, host)) {

@@ -41,7 +41,9 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     res.headers().set(HttpHeaderNames.CONTENT_TYPE, r.contentType);
     res.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
     r.headers.forEach((k, v) -> res.headers().set(k, v));
-    HttpUtil.setContentLength(res, r.body.length);
+    if (r.status.code() != 204) { // RFC 9110 8.6: no Content-Length in a 204
+      HttpUtil.setContentLength(res, r.body.length);
+    }
     boolean keepAlive = HttpUtil.isKeepAlive(req) && !req.decoderResult().isFailure();
     HttpUtil.setKeepAlive(res, keepAlive);
     if (keepAlive) {

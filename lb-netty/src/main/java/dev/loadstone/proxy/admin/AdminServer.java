@@ -47,14 +47,17 @@ public final class AdminServer implements AutoCloseable {
   private final ProxyMetrics metrics;
   private final EventLoopGroup group;
   private final boolean ownsGroup;
+  private final AdminGuard guard;
   private Channel channel;
   private ScheduledFuture<?> sampler;
+  private boolean announced;
 
   private AdminServer(Builder b) {
     this.address = b.address == null ? DEFAULT_ADDRESS : b.address;
     this.metrics = b.metrics;
     checkExposure(address, b.token);
-    this.api = new AdminApi(b.admin, b.metrics, b.healthChecker, new AdminGuard(isLoopback(address), b.token));
+    this.guard = new AdminGuard(isLoopback(address), b.token);
+    this.api = new AdminApi(b.admin, b.metrics, b.healthChecker, guard, b.status == null ? new ServerStatus(java.time.Clock.systemUTC()) : b.status);
     this.ownsGroup = b.group == null;
     this.group = ownsGroup ? new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory()) : b.group;
   }
@@ -79,8 +82,29 @@ public final class AdminServer implements AutoCloseable {
     return new Builder(admin, metrics);
   }
 
-  /** Binds the admin address; throws {@link UncheckedIOException} if it cannot (e.g. it is taken). */
+  /** Binds (if {@link #bind()} did not yet) and logs where it listens, once. */
   public synchronized AdminServer start() throws InterruptedException {
+    bind();
+    if (!announced) {
+      announced = true;
+      log.info("admin API, /metrics and status page on http://{}/{}", hostPort(localAddress()),
+          !isLoopback(address) ? " (every call needs the admin token)"
+              : api.hasToken() ? " (mutating calls need the admin token)" : "");
+    }
+    return this;
+  }
+
+  /** Replaces the admin token (a reload); refused without one on an address other than loopback. */
+  public void token(AdminToken t) {
+    checkExposure(address, t);
+    guard.token(t);
+  }
+
+  /**
+   * Binds the admin address without a word, so that a start-up that fails later (the traffic port is taken)
+   * has claimed nothing; throws {@link UncheckedIOException} if it cannot (e.g. it is taken).
+   */
+  public synchronized AdminServer bind() throws InterruptedException {
     if (channel != null) {
       return this;
     }
@@ -109,10 +133,7 @@ public final class AdminServer implements AutoCloseable {
       throw new UncheckedIOException("admin " + address.getHostString() + ":" + address.getPort() + ": cannot bind ("
           + e.getMessage() + ")", e instanceof IOException ? (IOException) e : new IOException(e));
     }
-    sampler = channel.eventLoop().scheduleAtFixedRate(metrics::sample, 0, 1, TimeUnit.SECONDS);
-    log.info("admin API, /metrics and status page on http://{}/{}", hostPort(localAddress()),
-        !isLoopback(address) ? " (every call needs the admin token)"
-            : api.hasToken() ? " (mutating calls need the admin token)" : "");
+    sampler = channel.eventLoop().scheduleAtFixedRate(metrics::sample, 1, 1, TimeUnit.SECONDS);
     return this;
   }
 
@@ -173,6 +194,7 @@ public final class AdminServer implements AutoCloseable {
     private HealthChecker healthChecker;
     private AdminToken token;
     private EventLoopGroup group;
+    private ServerStatus status;
 
     private Builder(PoolAdmin admin, ProxyMetrics metrics) {
       this.admin = Objects.requireNonNull(admin, "admin");
@@ -210,6 +232,12 @@ public final class AdminServer implements AutoCloseable {
     public Builder group(EventLoopGroup g) {
       once(group, "group");
       group = Objects.requireNonNull(g, "group");
+      return this;
+    }
+
+    Builder status(ServerStatus s) {
+      once(status, "status");
+      status = Objects.requireNonNull(s, "status");
       return this;
     }
 

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Calls a reload action when the config file changes (created, modified or replaced by a rename into its
- * directory, as editors and config-management tools do), or at once on SIGHUP. File changes are debounced:
+ * directory, as editors and config-management tools do), or at once through {@link #reloadNow()}. Changes are debounced:
  * the reload runs once the file has not changed for a quiet period (1 s), so a file written in several
  * chunks is read once, whole, after its last write. The watch runs on one daemon thread; reloads are
  * serialized.
@@ -50,14 +50,9 @@ public final class ConfigWatcher implements AutoCloseable {
     thread.setDaemon(true);
   }
 
-  /** Watches {@code file} and installs a SIGHUP handler (where the platform has one). */
+  /** Watches {@code file} with the default quiet period (SIGHUP is the caller's: see the proxy's {@code Reloader}). */
   public static ConfigWatcher start(Path file, Runnable reload) throws IOException {
-    ConfigWatcher w = watch(file, reload, QUIET_PERIOD, Ticker.system());
-    Signals.on("HUP", () -> {
-      log.info("SIGHUP: reloading {}", w.file);
-      w.reloadNow();
-    });
-    return w;
+    return watch(file, reload, QUIET_PERIOD, Ticker.system());
   }
 
   /** Watches without a signal handler, with the given quiet period and clock. */

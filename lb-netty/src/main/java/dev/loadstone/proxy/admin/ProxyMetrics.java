@@ -7,38 +7,40 @@ import dev.loadstone.lb.BackendState;
 import dev.loadstone.lb.Health;
 import dev.loadstone.lb.PoolSnapshot;
 import dev.loadstone.lb.Ticker;
+import dev.loadstone.proxy.ProxyConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The proxy's metrics in a Micrometer {@link PrometheusMeterRegistry}: per backend requests by status class,
- * failures by cause, in-flight and health gauges, a response-time histogram (with p50/p95/p99), health-check
- * durations by result; proxy-wide connections, requests, bytes, retries and the proxy's own 5xx answers.
+ * failures by cause, in-flight and health gauges, a response-time histogram over a few SLO-style buckets
+ * (configurable, 11 by default: one series per bucket, not Micrometer's 70-odd), health-check durations by
+ * result; proxy-wide connections, requests by status class, bytes, retries and the proxy's own error answers;
+ * and the JVM, process and Netty allocator meters of Micrometer's binders. Every counter a label set can take
+ * is registered at zero when its backend joins (or at start), so rates and alerts see it before its first event.
  *
  * <p>Fed by the proxy's exchange observer and by the health checker (it is a {@link HealthObserver}). Every
  * recording method is cheap and non-blocking. Per-backend meters are dropped when the backend leaves the
- * pool. {@link #sample()} (called once a second by the admin server) keeps a 10-sample window of request
- * counts from which {@link #requestRate(String)} is derived.
+ * pool. {@link #sample()} (called once a second by the admin server) closes one second of each backend's
+ * {@link BackendHistory}, from which the status page's rates, p95 and charts come.
  */
 public final class ProxyMetrics implements HealthObserver {
   static final String[] STATUS_CLASSES = {"1xx", "2xx", "3xx", "4xx", "5xx"};
-  private static final int RATE_SAMPLES = 10;
+  /** Every status the proxy answers by itself (lb-netty/README.md, "Errors the proxy answers itself"). */
+  static final int[] OWN_STATUSES = {400, 405, 408, 413, 414, 417, 431, 501, 502, 503, 504};
+  private static final int RATE_SECONDS = 10;
 
   private final PrometheusMeterRegistry registry;
   private final BackendPool pool;
@@ -46,100 +48,67 @@ public final class ProxyMetrics implements HealthObserver {
   private final Map<String, BackendMeters> backends = new ConcurrentHashMap<>();
   private final Counter connections;
   private final AtomicLong activeConnections = new AtomicLong();
-  private final Counter requests;
+  private final Counter[] requests = new Counter[STATUS_CLASSES.length];
+  private final List<Duration> buckets;
+  private final List<AutoCloseable> binders = new ArrayList<>();
   private final Counter bytesIn;
   private final Counter bytesOut;
   private final Counter retries;
   private final Map<Integer, Counter> errors = new ConcurrentHashMap<>();
 
-  private final class BackendMeters {
-    final String id;
-    final Counter[] byClass = new Counter[STATUS_CLASSES.length];
-    final Map<String, Counter> failures = new ConcurrentHashMap<>();
-    final Timer responseTime;
-    final LongAdder requestCount = new LongAdder();
-    final LongAdder failureCount = new LongAdder();
-    final Deque<long[]> samples = new ArrayDeque<>(); // {nanos, requests}; guarded by itself
-
-    BackendMeters(String id) {
-      this.id = id;
-      for (int i = 0; i < STATUS_CLASSES.length; i++) {
-        byClass[i] = Counter.builder("loadstone.backend.requests")
-            .description("Responses relayed from a backend, by status class")
-            .tags("backend", id, "status_class", STATUS_CLASSES[i])
-            .register(registry);
-      }
-      responseTime = Timer.builder("loadstone.backend.response.time")
-          .description("Time from sending a request to a backend until its response was relayed")
-          .tag("backend", id)
-          .publishPercentiles(0.5, 0.95, 0.99)
-          .publishPercentileHistogram()
-          .minimumExpectedValue(Duration.ofMillis(1))
-          .maximumExpectedValue(Duration.ofSeconds(60))
-          .register(registry);
-      Gauge.builder("loadstone.backend.in.flight", pool, p -> {
-            BackendState s = p.snapshot().get(id);
-            return s == null ? Double.NaN : s.inFlight();
-          })
-          .description("Exchanges currently in progress with a backend")
-          .tag("backend", id)
-          .register(registry);
-      Gauge.builder("loadstone.backend.health", pool, p -> {
-            BackendState s = p.snapshot().get(id);
-            return s == null ? Double.NaN : s.health() == Health.UP ? 1 : 0;
-          })
-          .description("1 when the backend passes its health checks and is not ejected, else 0")
-          .tag("backend", id)
-          .register(registry);
-      Gauge.builder("loadstone.backend.available", pool, p -> {
-            BackendState s = p.snapshot().get(id);
-            return s == null ? Double.NaN : s.isAvailable() ? 1 : 0;
-          })
-          .description("1 when the backend takes new requests (UP and ACTIVE), else 0")
-          .tag("backend", id)
-          .register(registry);
-    }
-
-    Counter failure(String cause) {
-      return failures.computeIfAbsent(cause, c -> Counter.builder("loadstone.backend.failures")
-          .description("Failed attempts to a backend, by cause")
-          .tags("backend", id, "cause", c)
-          .register(registry));
-    }
-  }
-
-  private ProxyMetrics(PrometheusMeterRegistry registry, BackendPool pool, Ticker ticker) {
+  private ProxyMetrics(PrometheusMeterRegistry registry, BackendPool pool, Ticker ticker, List<Duration> buckets) {
     this.registry = registry;
+    JvmAndProcess.filters(registry);
     this.pool = pool;
     this.ticker = ticker;
+    this.buckets = List.copyOf(buckets);
     connections = Counter.builder("loadstone.proxy.connections").description("Client connections accepted")
         .register(registry);
     Gauge.builder("loadstone.proxy.connections.active", activeConnections, AtomicLong::get)
         .description("Client connections currently open").register(registry);
-    requests = Counter.builder("loadstone.proxy.requests").description("Client requests answered")
-        .register(registry);
+    for (int i = 0; i < STATUS_CLASSES.length; i++) {
+      requests[i] = Counter.builder("loadstone.proxy.requests").description("Client requests answered, by status class")
+          .tag("status_class", STATUS_CLASSES[i]).register(registry);
+    }
     bytesIn = Counter.builder("loadstone.proxy.received").baseUnit("bytes")
         .description("Request body bytes received from clients").register(registry);
     bytesOut = Counter.builder("loadstone.proxy.sent").baseUnit("bytes")
         .description("Response body bytes sent to clients").register(registry);
     retries = Counter.builder("loadstone.proxy.retries").description("Requests retried on another backend")
         .register(registry);
-    for (int status : new int[] {502, 503, 504}) {
+    for (int status : OWN_STATUSES) {
       error(status);
     }
     Gauge.builder("loadstone.proxy.backends.available", pool, p -> p.snapshot().available().size())
         .description("Backends taking new requests").register(registry);
     pool.addListener((before, now) -> sync(now));
     sync(pool.snapshot());
+    JvmAndProcess.bind(registry, binders);
   }
 
-  /** Metrics over a new Prometheus registry, following the pool's membership. */
+  /** Metrics over a new Prometheus registry, following the pool's membership, with the default latency buckets. */
   public static ProxyMetrics create(BackendPool pool) {
-    return new ProxyMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), pool, pool.ticker());
+    return create(pool, ProxyConfig.DEFAULT_LATENCY_BUCKETS);
+  }
+
+  /** Metrics with these response-time bucket bounds (increasing). */
+  public static ProxyMetrics create(BackendPool pool, List<Duration> latencyBuckets) {
+    return new ProxyMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), pool, pool.ticker(), latencyBuckets);
   }
 
   static ProxyMetrics create(BackendPool pool, Ticker ticker) {
-    return new ProxyMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), pool, ticker);
+    return new ProxyMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), pool, ticker, ProxyConfig.DEFAULT_LATENCY_BUCKETS);
+  }
+
+  /** Stops the binders that hold resources (the GC listener). */
+  public void close() {
+    for (AutoCloseable b : binders) {
+      try {
+        b.close();
+      } catch (Exception ignored) {
+        // nothing left to release
+      }
+    }
   }
 
   public PrometheusMeterRegistry registry() {
@@ -155,7 +124,7 @@ public final class ProxyMetrics implements HealthObserver {
     Set<String> present = new HashSet<>();
     for (BackendState s : now.all()) {
       present.add(s.id());
-      backends.computeIfAbsent(s.id(), BackendMeters::new);
+      backends.computeIfAbsent(s.id(), id -> new BackendMeters(registry, pool, id, buckets, ticker.read()));
     }
     for (String id : Set.copyOf(backends.keySet())) {
       if (!present.contains(id)) {
@@ -184,7 +153,7 @@ public final class ProxyMetrics implements HealthObserver {
 
   /** A backend's response was fully relayed to the client. */
   public void exchangeCompleted(String backendId, int status, long durationNanos, long bytesInCount, long bytesOutCount) {
-    requests.increment();
+    countRequest(status);
     if (bytesInCount > 0) {
       bytesIn.increment(bytesInCount);
     }
@@ -204,6 +173,14 @@ public final class ProxyMetrics implements HealthObserver {
       m.failureCount.increment();
     }
     m.responseTime.record(durationNanos, TimeUnit.NANOSECONDS);
+    m.history.record(status, durationNanos);
+  }
+
+  private void countRequest(int status) {
+    int cls = status / 100 - 1;
+    if (cls >= 0 && cls < STATUS_CLASSES.length) {
+      requests[cls].increment();
+    }
   }
 
   /** An attempt to a backend failed ({@code cause} e.g. {@code connect_failed}, {@code response_timeout}). */
@@ -222,7 +199,7 @@ public final class ProxyMetrics implements HealthObserver {
 
   /** The proxy answered with its own error status; counts the answer as a request too. */
   public void proxyError(int status) {
-    requests.increment();
+    countRequest(status);
     error(status).increment();
   }
 
@@ -235,20 +212,16 @@ public final class ProxyMetrics implements HealthObserver {
 
   @Override
   public void onCheck(String backendId, CheckResult result) {
-    Timer.builder("loadstone.health.check.duration")
-        .description("Active health-check durations, by result")
-        .tags(Tags.of("backend", backendId, "result", result.passed() ? "pass" : "fail"))
-        .register(registry)
-        .record(result.took());
+    if (backends.containsKey(backendId)) { // a late result for a removed backend must not bring its series back
+      BackendMeters.checkTimer(registry, backendId, result.passed() ? "pass" : "fail").record(result.took());
+    }
   }
 
   @Override
   public void onTransition(String backendId, Health health, String reason) {
-    Counter.builder("loadstone.health.transitions")
-        .description("Health transitions, by new health")
-        .tags("backend", backendId, "health", health.name().toLowerCase(Locale.ROOT))
-        .register(registry)
-        .increment();
+    if (backends.containsKey(backendId)) {
+      BackendMeters.transitions(registry, backendId, health).increment();
+    }
   }
 
   // ------------------------------------------------------------------ reads (admin API and status page)
@@ -265,47 +238,39 @@ public final class ProxyMetrics implements HealthObserver {
     return m == null ? 0 : m.failureCount.sum();
   }
 
-  /** The 95th percentile response time over the recent window, or null before any response. */
+  /** The 95th percentile response time over the last 10 s, or null without a response in that time. */
   public Duration p95(String backendId) {
     BackendMeters m = backends.get(backendId);
-    if (m == null || m.responseTime.count() == 0) {
-      return null;
-    }
-    for (ValueAtPercentile v : m.responseTime.takeSnapshot().percentileValues()) {
-      if (v.percentile() == 0.95) {
-        return Duration.ofNanos((long) v.value(TimeUnit.NANOSECONDS));
-      }
-    }
-    return null;
+    double ms = m == null ? Double.NaN : m.history.p95Millis();
+    return Double.isNaN(ms) ? null : Duration.ofNanos((long) (ms * 1e6));
   }
 
-  /** Takes one sample of every backend's request count (the admin server calls this once a second). */
+  /** Closes one second of every backend's history (the admin server calls this once a second). */
   public void sample() {
     long now = ticker.read();
     for (BackendMeters m : backends.values()) {
-      synchronized (m.samples) {
-        m.samples.addLast(new long[] {now, m.requestCount.sum()});
-        while (m.samples.size() > RATE_SAMPLES + 1) {
-          m.samples.removeFirst();
-        }
-      }
+      m.history.sample(now);
     }
   }
 
-  /** Requests per second to this backend over the sampled window (up to 10 samples); 0 before two samples. */
+  /** Responses per second from this backend over the last 10 s (0 before the first sample). */
   public double requestRate(String backendId) {
+    double sum = 0;
+    for (double r : rates(backendId)) {
+      sum += r;
+    }
+    return sum;
+  }
+
+  /** Responses per second by status class (1xx..5xx) over the last 10 s. */
+  public double[] rates(String backendId) {
     BackendMeters m = backends.get(backendId);
-    if (m == null) {
-      return 0;
-    }
-    synchronized (m.samples) {
-      if (m.samples.size() < 2) {
-        return 0;
-      }
-      long[] first = m.samples.peekFirst();
-      long[] last = m.samples.peekLast();
-      long nanos = last[0] - first[0];
-      return nanos <= 0 ? 0 : (last[1] - first[1]) * 1e9 / nanos;
-    }
+    return m == null ? new double[STATUS_CLASSES.length] : m.history.rates(RATE_SECONDS);
+  }
+
+  /** The last {@code seconds} one-second samples, oldest first: {requests per second[], p95 ms[] (NaN: none)}. */
+  public double[][] history(String backendId, int seconds) {
+    BackendMeters m = backends.get(backendId);
+    return m == null ? new double[2][0] : m.history.series(seconds);
   }
 }

@@ -5,6 +5,7 @@ import dev.loadstone.health.HealthChecker;
 import dev.loadstone.lb.Backend;
 import dev.loadstone.lb.BackendPool;
 import dev.loadstone.proxy.ExchangeListener;
+import dev.loadstone.proxy.ProxyConfig;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -23,21 +24,23 @@ public final class ProxyOperations implements AutoCloseable {
   private final EventLoopGroup group;
   private final BackendPool pool;
   private final ProxyMetrics metrics;
-  private final HealthChecker checker;
+  private final LiveHealthChecker checker;
   private final PoolAdmin admin;
   private final ExchangeFeed feed;
   private final AdminServer server;
+  private final ServerStatus status = new ServerStatus(java.time.Clock.systemUTC());
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
   private ProxyOperations(BackendPool pool, HealthCheckSettings health, Duration drainTimeout,
-      InetSocketAddress adminAddress, AdminToken token) {
+      InetSocketAddress adminAddress, AdminToken token, List<Duration> latencyBuckets) {
     this.pool = Objects.requireNonNull(pool, "pool");
     AdminServer.checkExposure(adminAddress == null ? AdminServer.DEFAULT_ADDRESS : adminAddress, token); // before any thread starts
     this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    this.metrics = ProxyMetrics.create(pool);
-    this.checker = HealthChecker.builder(pool, group).settings(health).observer(metrics).build();
+    this.metrics = ProxyMetrics.create(pool, latencyBuckets);
+    this.checker = new LiveHealthChecker(health, s -> HealthChecker.builder(pool, group).settings(s).observer(metrics).build());
     this.admin = new PoolAdmin(pool, drainTimeout, group.next());
     this.feed = new ExchangeFeed(metrics, checker);
-    AdminServer.Builder b = AdminServer.builder(admin, metrics).healthChecker(checker).group(group)
+    AdminServer.Builder b = AdminServer.builder(admin, metrics).healthChecker(checker).group(group).status(status)
         .address(adminAddress == null ? AdminServer.DEFAULT_ADDRESS : adminAddress);
     if (token != null) {
       b.token(token);
@@ -52,7 +55,48 @@ public final class ProxyOperations implements AutoCloseable {
    */
   public static ProxyOperations create(BackendPool pool, HealthCheckSettings health, Duration drainTimeout,
       InetSocketAddress adminAddress, AdminToken token) {
-    return new ProxyOperations(pool, health, drainTimeout, adminAddress, token);
+    return new ProxyOperations(pool, health, drainTimeout, adminAddress, token, ProxyConfig.DEFAULT_LATENCY_BUCKETS);
+  }
+
+  /** Operations as {@code config} says: health checks, drain timeout, admin address and latency buckets. */
+  public static ProxyOperations create(BackendPool pool, ProxyConfig config, AdminToken token) {
+    return new ProxyOperations(pool, config.health(), config.drainTimeout(), config.admin(), token, config.latencyBuckets());
+  }
+
+  /** What the status page and /api/status say at the top: the algorithm and the listeners. */
+  public void describe(String algorithm, List<String> listeners) {
+    status.describe(algorithm, listeners);
+  }
+
+  /** Whether the proxy is listening and not shutting down: {@code /readyz} says ready only then (with a backend up). */
+  public void serving(boolean on) {
+    status.serving(on);
+  }
+
+  /** Binds the admin address without logging (see {@link AdminServer#bind()}); {@link #start()} then announces it. */
+  public ProxyOperations bindAdmin() throws InterruptedException {
+    try {
+      server.bind();
+    } catch (RuntimeException | InterruptedException e) {
+      close();
+      throw e;
+    }
+    return this;
+  }
+
+  /** Applies a reloaded drain timeout and admin token (the token is refused when the admin address needs one). */
+  public void reconfigure(Duration drainTimeout, AdminToken token) {
+    server.token(token);
+    admin.drainTimeout(drainTimeout);
+  }
+
+  /**
+   * Applies reloaded health-check settings: when they differ, the checker is replaced by one with the new
+   * settings (backends keep the health they have; a DOWN one comes UP after {@code rise} passing checks).
+   * Returns whether they differed.
+   */
+  public boolean health(HealthCheckSettings settings) {
+    return checker.replace(settings);
   }
 
   /** What the proxy must report its exchanges to. */
@@ -60,15 +104,16 @@ public final class ProxyOperations implements AutoCloseable {
     return feed;
   }
 
-  /** Starts health checks (the pool's backends are checked at once) and binds the admin server. */
+  /** Binds the admin server (unless {@link #bindAdmin()} did) and starts health checks (the pool's backends at once). */
   public ProxyOperations start() throws InterruptedException {
-    checker.start();
     try {
-      server.start();
+      server.bind();
     } catch (RuntimeException | InterruptedException e) {
       close();
       throw e;
     }
+    checker.start();
+    server.start(); // bound: only announces
     return this;
   }
 
@@ -99,8 +144,12 @@ public final class ProxyOperations implements AutoCloseable {
 
   @Override
   public void close() {
+    if (closed.getAndSet(true)) {
+      return;
+    }
     checker.close();
     server.close();
+    metrics.close();
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
   }
 }

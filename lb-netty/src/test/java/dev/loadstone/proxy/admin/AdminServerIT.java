@@ -163,8 +163,11 @@ class AdminServerIT {
     assertThat(arr.get(1).get("weight").asInt()).isEqualTo(2);
     List<String> fields = new ArrayList<>();
     b1.fieldNames().forEachRemaining(fields::add);
-    assertThat(fields).containsExactly(
-        "id", "address", "weight", "health", "adminState", "inFlight", "requests", "failures", "lastCheck");
+    assertThat(fields).containsExactly("id", "address", "weight", "source", "health", "healthReason", "healthSince",
+        "ejectedUntil", "adminState", "lastChange", "inFlight", "requests", "failures", "lastCheck", "ratesPerSecond", "p95Millis");
+    assertThat(b1.get("source").asText()).isEqualTo("file");
+    assertThat(b1.get("healthReason").asText()).isEqualTo("joined UP");
+    assertThat(b1.get("ejectedUntil").isNull()).isTrue();
   }
 
   @Test
@@ -349,15 +352,19 @@ class AdminServerIT {
   }
 
   @Test
-  void statusPageIsSelfContainedSelfRefreshingHtml() throws Exception {
+  void statusPageIsSelfContainedHtmlThatNoOtherPageCanFrameOrScript() throws Exception {
     start();
     pool.add(Backend.of("<script>", "127.0.0.1:7", 1), Health.DOWN);
     HttpResponse<String> r = send("GET", "/", null);
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.headers().firstValue("content-type")).hasValue("text/html; charset=utf-8");
-    assertThat(r.body()).contains("<meta http-equiv=\"refresh\" content=\"2\">", ">b1<", ">b2<", "&lt;script&gt;",
-        "2 of 3 backends available");
-    assertThat(r.body()).doesNotContain("<script>", "src=", "href=");
+    assertThat(r.body()).contains("<noscript><meta http-equiv=\"refresh\" content=\"2\"></noscript>", ">b1<", ">b2<",
+        "&lt;script&gt;", "2 of 3 backends available");
+    assertThat(r.body()).as("one inline script, no external assets").containsOnlyOnce("<script>").doesNotContain("src=", "href=");
+    assertThat(r.headers().firstValue("content-security-policy")).get().asString()
+        .contains("default-src 'none'", "script-src 'sha256-", "connect-src 'self'", "frame-ancestors 'none'")
+        .doesNotContain("unsafe-eval", "script-src 'unsafe-inline'");
+    assertThat(r.headers().firstValue("x-frame-options")).hasValue("DENY");
   }
 
   @Test

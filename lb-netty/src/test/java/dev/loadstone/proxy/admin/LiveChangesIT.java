@@ -166,7 +166,8 @@ class LiveChangesIT {
   @Test
   void deletingABackendDrainsAndRemovesItWithNoFailedGets() throws Exception {
     startLoad();
-    assertThat(admin("DELETE", "/api/backends/b3", null).statusCode()).isEqualTo(202);
+    // 202 while an exchange is in flight on b3, 200 when none was at that instant and it is gone already
+    assertThat(admin("DELETE", "/api/backends/b3", null).statusCode()).isIn(200, 202);
     await().atMost(Duration.ofSeconds(10)).until(() -> pool.snapshot().get("b3") == null);
     long b3AtRemoval = load.answeredBy("b3");
     finishLoad(300);
@@ -294,7 +295,7 @@ class LiveChangesIT {
         assertThat(s.get("loadstone_backend_requests_total{backend=\"" + id + "\",status_class=\"2xx\"}"))
             .as(id).isEqualTo((double) load.answeredBy(id));
       }
-      assertThat(s.get("loadstone_proxy_requests_total")).isEqualTo((double) load.answered());
+      assertThat(s.get("loadstone_proxy_requests_total{status_class=\"2xx\"}")).isEqualTo((double) load.answered());
     });
     JsonNode list = JSON.readTree(admin("GET", "/api/backends", null).body());
     for (JsonNode b : list) {

@@ -54,6 +54,40 @@ class PoolAdminTest {
   }
 
   @Test
+  void aReloadKeepsTheBackendsAndWeightsTheAdminApiSet() {
+    pool.add(Backend.of("b1", "127.0.0.1:9001", 1), Health.UP); // the configuration's
+    admin.apply(List.of(Backend.of("b1", "127.0.0.1:9001", 1)));
+    admin.add("b3", "127.0.0.1:9003", 1); // an autoscaler's POST
+    admin.setWeight("b3", 7);
+    admin.setWeight("b1", 5);
+
+    PoolAdmin.Diff d = admin.apply(List.of(Backend.of("b1", "127.0.0.1:9001", 1))); // the file, touched
+
+    assertThat(d.removed).isEmpty();
+    assertThat(d.fromApi).containsExactly("b3");
+    assertThat(pool.snapshot().get("b3").weight()).isEqualTo(7);
+    assertThat(pool.snapshot().get("b1").weight()).as("the file did not change b1's weight").isEqualTo(5);
+    assertThat(admin.source("b1")).isEqualTo(PoolAdmin.Source.FILE);
+    assertThat(admin.source("b3")).isEqualTo(PoolAdmin.Source.API);
+
+    d = admin.apply(List.of(Backend.of("b1", "127.0.0.1:9001", 2))); // now the file changes it
+    assertThat(d.reweighted).containsExactly("b1");
+    assertThat(pool.snapshot().get("b1").weight()).isEqualTo(2);
+    assertThat(pool.snapshot().get("b3").weight()).isEqualTo(7);
+  }
+
+  @Test
+  void aBackendTheFileListsBecomesTheFilesAndGoesWhenTheFileDropsIt() {
+    admin.apply(List.of(Backend.of("b1", "127.0.0.1:9001", 1)));
+    admin.add("b3", "127.0.0.1:9003", 1);
+    admin.apply(List.of(Backend.of("b1", "127.0.0.1:9001", 1), Backend.of("b3", "127.0.0.1:9003", 4)));
+    assertThat(admin.source("b3")).isEqualTo(PoolAdmin.Source.FILE);
+    assertThat(pool.snapshot().get("b3").weight()).as("listing it is a change of the file").isEqualTo(4);
+    assertThat(admin.apply(List.of(Backend.of("b1", "127.0.0.1:9001", 1))).removed).containsExactly("b3");
+    assertThat(pool.snapshot().get("b3")).isNull();
+  }
+
+  @Test
   void reloadingTheSameListChangesNothing() {
     pool.add(Backend.of("b1", "127.0.0.1:9001", 2), Health.UP);
     long version = pool.snapshot().version();
@@ -120,7 +154,7 @@ class PoolAdminTest {
     lease.release(); // the exchange that kept it in the pool ends: it must stay
     assertThat(pool.snapshot().get("b1")).isNotNull();
     assertThat(pool.snapshot().available()).extracting(s -> s.id()).containsExactly("b1", "b2");
-    assertThat(d.toString()).isEqualTo("added [], removing [], reweighted [], removal cancelled [b1]");
+    assertThat(d.toString()).isEqualTo("added [], removing [], reweighted [], removal cancelled [b1], kept from the admin API []");
   }
 
   @Test

@@ -5,13 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.ConnectException;
 import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -22,33 +18,22 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The standalone proxy as a child JVM: signals, config reload and graceful shutdown. */
 class ProxyProcessIT {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern LISTENING = Pattern.compile("lb-proxy listening on 127\\.0\\.0\\.1:(\\d+) ");
-  private static final Pattern ADMIN = Pattern.compile("admin API, /metrics and status page on http://127\\.0\\.0\\.1:(\\d+)/");
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-  private final List<String> output = new CopyOnWriteArrayList<>();
   private final List<Origin> origins = new ArrayList<>();
-  private Process process;
-  private Thread reader;
-  private int proxyPort;
-  private int adminPort;
+  private ProxyProcess proxy;
 
   @TempDir Path dir;
 
   @AfterEach
   void stop() throws Exception {
-    if (process != null && process.isAlive()) {
-      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    if (proxy != null) {
+      proxy.close();
     }
     for (Origin o : origins) {
       o.close();
@@ -61,7 +46,7 @@ class ProxyProcessIT {
     return o;
   }
 
-  private static String config(Origin... backends) {
+  static String config(Origin... backends) {
     StringBuilder sb = new StringBuilder("listen: 127.0.0.1:0\nadmin: 127.0.0.1:0\nhealth-path: /healthz\n"
         + "health-interval: 100ms\nhealth-rise: 2\nshutdown-timeout: 20s\nbackends:\n");
     for (Origin o : backends) {
@@ -71,52 +56,26 @@ class ProxyProcessIT {
   }
 
   /** Replaces the file in one step, as config-management tools do. */
-  private void write(Path file, String text) throws Exception {
+  static void write(Path dir, Path file, String text) throws Exception {
     Path tmp = Files.createTempFile(dir, "next", ".tmp");
     Files.writeString(tmp, text, StandardCharsets.UTF_8);
     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
+  private void write(Path file, String text) throws Exception {
+    write(dir, file, text);
+  }
+
   private void startProxy(Path configFile) throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    process = new ProcessBuilder(java, "-Xmx128m", "-cp", System.getProperty("java.class.path"),
-        "dev.loadstone.proxy.Main", "--config", configFile.toString())
-        .redirectErrorStream(true)
-        .start();
-    reader = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = r.readLine()) != null; ) {
-          output.add(line);
-        }
-      } catch (Exception ignored) {
-        // the process ended
-      }
-    }, "proxy-output");
-    reader.setDaemon(true);
-    reader.start();
-    await().atMost(Duration.ofSeconds(30)).until(() -> (port(ADMIN) > 0 && port(LISTENING) > 0) || !process.isAlive());
-    assertThat(process.isAlive()).as(String.join("\n", output)).isTrue();
-    proxyPort = port(LISTENING);
-    adminPort = port(ADMIN);
-  }
-
-  private int port(Pattern p) {
-    for (String line : output) {
-      Matcher m = p.matcher(line);
-      if (m.find()) {
-        return Integer.parseInt(m.group(1));
-      }
-    }
-    return -1;
-  }
-
-  private boolean logged(String text) {
-    return output.stream().anyMatch(l -> l.contains(text));
+    proxy = ProxyProcess.start("--config", configFile.toString());
   }
 
   private JsonNode backends() throws Exception {
-    return JSON.readTree(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/api/backends"))
-        .build(), HttpResponse.BodyHandlers.ofString()).body());
+    return proxy.backends();
+  }
+
+  private boolean logged(String text) {
+    return proxy.logged(text);
   }
 
   @Test
@@ -127,24 +86,22 @@ class ProxyProcessIT {
     startProxy(cfg);
     List<CompletableFuture<HttpResponse<String>>> slow = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      slow.add(http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + proxyPort + "/slow?ms=2000")).build(),
+      slow.add(proxy.http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + proxy.proxyPort + "/slow?ms=2000")).build(),
           HttpResponse.BodyHandlers.ofString()));
     }
     await().atMost(Duration.ofSeconds(10)).until(() -> b1.inFlightSlow.get() == 3);
 
-    process.toHandle().destroy(); // SIGTERM; Process.destroy() would also close our end of its output
+    proxy.process.toHandle().destroy(); // SIGTERM; Process.destroy() would also close our end of its output
     await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-        assertThatThrownBy(() -> new Socket("127.0.0.1", proxyPort).close()).isInstanceOf(ConnectException.class));
+        assertThatThrownBy(() -> new Socket("127.0.0.1", proxy.proxyPort).close()).isInstanceOf(ConnectException.class));
     assertThat(b1.inFlightSlow.get()).as("still in flight when new connections are already refused").isPositive();
     for (CompletableFuture<HttpResponse<String>> f : slow) {
       HttpResponse<String> r = f.get(20, TimeUnit.SECONDS);
       assertThat(r.statusCode()).isEqualTo(200);
       assertThat(r.body()).isEqualTo("b1");
     }
-    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    reader.join(5000); // the rest of its output
-    assertThat(process.exitValue()).as(String.join("\n", output)).isZero();
-    assertThat(logged("lb-proxy stopping")).as(String.join("\n", output)).isTrue();
+    assertThat(proxy.stop()).as(proxy.text()).isZero();
+    assertThat(logged("lb-proxy stopping")).as(proxy.text()).isTrue();
   }
 
   @Test
@@ -165,21 +122,18 @@ class ProxyProcessIT {
     assertThat(backends().size()).isEqualTo(2);
 
     write(cfg, "backends: [ unclosed\n");
-    await().atMost(Duration.ofSeconds(10)).until(() -> output.stream().filter(l -> l.contains("config reload rejected")).count() >= 2);
+    await().atMost(Duration.ofSeconds(10)).until(() -> proxy.count("config reload rejected") >= 2);
     assertThat(backends().size()).isEqualTo(2);
 
     write(cfg, config(b2));
     await().atMost(Duration.ofSeconds(10)).until(() -> backends().size() == 1);
     assertThat(backends().get(0).get("id").asText()).isEqualTo("b2");
 
-    int before = output.size();
-    new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).start().waitFor(5, TimeUnit.SECONDS);
-    await().atMost(Duration.ofSeconds(10)).until(() -> output.subList(before, output.size()).stream()
+    int before = proxy.output.size();
+    proxy.signal("HUP");
+    await().atMost(Duration.ofSeconds(10)).until(() -> proxy.output.subList(before, proxy.output.size()).stream()
         .anyMatch(l -> l.contains("config reloaded: added [], removing [], reweighted []")));
     assertThat(logged("SIGHUP: reloading")).isTrue();
-
-    process.toHandle().destroy();
-    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(process.exitValue()).isZero();
+    assertThat(proxy.stop()).isZero();
   }
 }

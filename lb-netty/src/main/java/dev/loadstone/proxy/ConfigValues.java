@@ -1,0 +1,104 @@
+package dev.loadstone.proxy;
+
+import dev.loadstone.health.HealthCheckSettings;
+import dev.loadstone.lb.Backend;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The fields behind {@link ProxyConfig}: filled in by its builder (null = not set), then copied by {@link
+ * #frozen()} with every default applied and the rules over several settings checked ({@link ConfigRules}).
+ * A frozen copy is never changed.
+ */
+final class ConfigValues {
+  InetSocketAddress listen;
+  InetSocketAddress admin;
+  List<Backend> backends = new ArrayList<>();
+  Algorithm algorithm;
+  String hashKey;
+  String stickyCookie;
+  Map<String, byte[]> stickyKeys = new LinkedHashMap<>();
+  Duration stickyMaxAge;
+  Duration connectTimeout;
+  Duration responseTimeout;
+  Duration idleTimeout;
+  Duration headerTimeout;
+  Integer retries;
+  Long maxBodySize;
+  List<String> trustedProxies;
+  Duration tunnelIdleTimeout;
+  List<String> forwardedTrailers;
+  List<String> stripRequestHeaders;
+  Integer poolMaxIdle;
+  Duration poolIdleTimeout;
+  Integer maxRequestLine;
+  Integer maxHeaderSize;
+  HealthCheckSettings health;
+  Duration slowStart;
+  Duration drainTimeout;
+  Duration shutdownTimeout;
+  Path adminTokenFile;
+  Boolean watchConfig;
+  List<Duration> latencyBuckets;
+
+  void addStickyKey(String keyId, byte[] secret) {
+    if (keyId == null || keyId.isEmpty()) {
+      throw new IllegalArgumentException("sticky key id: '" + keyId + "' (expected: a non-empty id)");
+    }
+    if (secret == null || secret.length < 32) {
+      throw new IllegalArgumentException(
+          "sticky key '" + keyId + "': " + (secret == null ? 0 : secret.length) + " bytes (expected: at least 32)");
+    }
+    if (stickyKeys.putIfAbsent(keyId, secret.clone()) != null) {
+      throw new IllegalArgumentException("sticky key id: '" + keyId + "' (expected: unique ids; it appears twice)");
+    }
+  }
+
+  /** A copy with every default filled in, after checking the rules over several settings. */
+  ConfigValues frozen() {
+    ConfigValues f = new ConfigValues();
+    f.listen = listen == null ? Addresses.parse("listen", ProxyConfig.DEFAULT_LISTEN) : listen;
+    f.admin = admin;
+    f.backends = List.copyOf(backends);
+    f.hashKey = hashKey;
+    f.algorithm = algorithm != null ? algorithm : hashKey != null ? Algorithm.CONSISTENT_HASH : Algorithm.ROUND_ROBIN;
+    f.stickyCookie = stickyCookie;
+    Map<String, byte[]> keys = new LinkedHashMap<>();
+    stickyKeys.forEach((k, secret) -> keys.put(k, secret.clone()));
+    f.stickyKeys = Collections.unmodifiableMap(keys);
+    f.stickyMaxAge = or(stickyMaxAge, ProxyConfig.DEFAULT_STICKY_MAX_AGE);
+    f.connectTimeout = or(connectTimeout, ProxyConfig.DEFAULT_CONNECT_TIMEOUT);
+    f.responseTimeout = or(responseTimeout, ProxyConfig.DEFAULT_RESPONSE_TIMEOUT);
+    f.idleTimeout = or(idleTimeout, ProxyConfig.DEFAULT_IDLE_TIMEOUT);
+    f.headerTimeout = or(headerTimeout, ProxyConfig.DEFAULT_HEADER_TIMEOUT);
+    f.tunnelIdleTimeout = or(tunnelIdleTimeout, ProxyConfig.DEFAULT_TUNNEL_IDLE_TIMEOUT);
+    f.retries = or(retries, ProxyConfig.DEFAULT_RETRIES);
+    f.maxBodySize = or(maxBodySize, 0L);
+    f.trustedProxies = or(trustedProxies, List.of());
+    f.forwardedTrailers = or(forwardedTrailers, List.of());
+    f.stripRequestHeaders = or(stripRequestHeaders, List.of());
+    f.poolMaxIdle = or(poolMaxIdle, ProxyConfig.DEFAULT_POOL_MAX_IDLE);
+    f.poolIdleTimeout = or(poolIdleTimeout, ProxyConfig.DEFAULT_POOL_IDLE_TIMEOUT);
+    f.maxRequestLine = or(maxRequestLine, ProxyConfig.DEFAULT_MAX_REQUEST_LINE);
+    f.maxHeaderSize = or(maxHeaderSize, ProxyConfig.DEFAULT_MAX_HEADER_SIZE);
+    f.health = health == null ? HealthCheckSettings.builder().type(HealthCheckSettings.Type.TCP).build() : health;
+    f.slowStart = or(slowStart, Duration.ZERO);
+    f.drainTimeout = or(drainTimeout, ProxyConfig.DEFAULT_DRAIN_TIMEOUT);
+    f.shutdownTimeout = or(shutdownTimeout, ProxyConfig.DEFAULT_SHUTDOWN_TIMEOUT);
+    f.adminTokenFile = adminTokenFile;
+    f.watchConfig = or(watchConfig, true);
+    f.latencyBuckets = or(latencyBuckets, ProxyConfig.DEFAULT_LATENCY_BUCKETS);
+    ConfigRules.check(f.backends, f.algorithm, f.hashKey, f.listen, f.admin, headerTimeout, f.idleTimeout);
+    return f;
+  }
+
+  private static <T> T or(T value, T otherwise) {
+    return value == null ? otherwise : value;
+  }
+}
