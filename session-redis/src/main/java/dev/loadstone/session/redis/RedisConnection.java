@@ -67,6 +67,7 @@ final class RedisConnection implements AutoCloseable {
   private volatile Throwable lastFailure;
 
   RedisConnection(Settings s) {
+    LettuceFloor.check();
     this.settings = s;
     this.resources = ClientResources.builder()
         .ioThreadPoolSize(2)
