@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * the count k starts again once a backend has stayed in for a full {@code maxEjectionTime}. At most
  * {@code floor(maxEjectionShare * poolSize)} backends are ejected at once. An ejected backend returns at the
  * first passing active check after its ejection time (or when the ejection time ends if there are no active
- * checks).
+ * checks), or earlier when the active checks themselves went DOWN during the ejection and have come back UP
+ * (rise passes): they watched the outage end, as after a restart, so the rest of the ejection would only keep a
+ * healthy backend out.
  *
  * <p>Pure state: time comes from the injected {@link Ticker}; the scheduler feeds it check results. State
  * changes are serialized on this object's monitor; {@link #onSuccess} is lock-free.
@@ -133,7 +135,8 @@ final class HealthStateMachine implements OutlierDetector {
           ? "after " + run + " passed check" + (run == 1 ? "" : "s") + ": " + r.detail()
           : "after " + run + " failed check" + (run == 1 ? "" : "s") + ": " + r.detail();
     }
-    if (t.ejected && r.passed() && ticker.read() - t.ejectedUntilNanos >= 0) {
+    boolean recovered = flipped && t.checks.isUp(); // the checks themselves saw it fail and come back
+    if (t.ejected && r.passed() && (recovered || ticker.read() - t.ejectedUntilNanos >= 0)) {
       t.ejected = false;
       t.lastEjectionEndNanos = ticker.read();
       if (reason == null) {

@@ -243,6 +243,36 @@ class HealthStateMachineTest {
   }
 
   @Test
+  void anEjectionEndsEarlyWhenTheChecksSawTheBackendGoDownAndComeBack() {
+    // A restarted backend: connect failures ejected it (30 s), then the checks marked it DOWN and, after the
+    // restart, UP again. It returns with the checks, not 30 s later.
+    HealthStateMachine m = machine(HealthCheckSettings.defaults(), "b1", "b2");
+    eject(m, "b1");
+    for (int i = 0; i < 3; i++) {
+      m.onCheck("b1", fail("connect refused"));
+    }
+    ticker.advance(Duration.ofSeconds(2));
+    m.onCheck("b1", pass());
+    assertThat(health("b1")).isEqualTo(Health.DOWN);
+    m.onCheck("b1", pass());
+    assertThat(health("b1")).isEqualTo(Health.UP);
+    assertThat(m.isEjected("b1")).isFalse();
+    assertThat(transitions).last().isEqualTo("b1 UP after 2 passed checks: status 200");
+  }
+
+  @Test
+  void passingChecksThatNeverFailedDoNotEndAnEjectionEarly() {
+    HealthStateMachine m = machine(HealthCheckSettings.defaults(), "b1", "b2");
+    eject(m, "b1");
+    for (int i = 0; i < 10; i++) {
+      ticker.advance(Duration.ofSeconds(2));
+      m.onCheck("b1", pass());
+    }
+    assertThat(health("b1")).isEqualTo(Health.DOWN);
+    assertThat(m.isEjected("b1")).isTrue();
+  }
+
+  @Test
   void outcomesForUnknownBackendsAreIgnored() {
     HealthStateMachine m = machine(HealthCheckSettings.defaults(), "b1");
     m.onCheck("nope", fail("x"));
