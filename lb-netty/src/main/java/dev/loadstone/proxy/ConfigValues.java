@@ -30,6 +30,7 @@ final class ConfigValues {
   Duration idleTimeout;
   Duration headerTimeout;
   Integer retries;
+  Integer ioThreads;
   Long maxBodySize;
   List<String> trustedProxies;
   Duration tunnelIdleTimeout;
@@ -79,6 +80,7 @@ final class ConfigValues {
     f.headerTimeout = or(headerTimeout, ProxyConfig.DEFAULT_HEADER_TIMEOUT);
     f.tunnelIdleTimeout = or(tunnelIdleTimeout, ProxyConfig.DEFAULT_TUNNEL_IDLE_TIMEOUT);
     f.retries = or(retries, ProxyConfig.DEFAULT_RETRIES);
+    f.ioThreads = or(ioThreads, 0);
     f.maxBodySize = or(maxBodySize, 0L);
     f.trustedProxies = or(trustedProxies, List.of());
     f.forwardedTrailers = or(forwardedTrailers, List.of());

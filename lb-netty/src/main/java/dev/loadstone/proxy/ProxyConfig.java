@@ -93,6 +93,9 @@ public final class ProxyConfig {
 
   public int retries() { return v.retries; }
 
+  /** Event loop threads; 0 means one per available processor. */
+  public int ioThreads() { return v.ioThreads; }
+
   /** Largest request body in bytes; 0 means unlimited. */
   public long maxBodySize() { return v.maxBodySize; }
 
@@ -225,6 +228,11 @@ public final class ProxyConfig {
 
     public Builder headerTimeout(Duration d) {
       v.headerTimeout = positive("header-timeout", once(v.headerTimeout, "header-timeout", d));
+      return this;
+    }
+
+    public Builder ioThreads(int n) {
+      v.ioThreads = range("io-threads", once(v.ioThreads, "io-threads", n), 0, 1024);
       return this;
     }
 

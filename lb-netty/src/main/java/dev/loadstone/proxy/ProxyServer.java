@@ -73,7 +73,8 @@ public final class ProxyServer implements AutoCloseable {
     Class<? extends ServerSocketChannel> serverClass = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     Class<? extends SocketChannel> clientClass = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
     this.serverChannelType = serverClass;
-    int threads = b.threads > 0 ? b.threads : Runtime.getRuntime().availableProcessors();
+    int threads = b.threads > 0 ? b.threads
+        : config.ioThreads() > 0 ? config.ioThreads() : Runtime.getRuntime().availableProcessors();
     this.group = new MultiThreadIoEventLoopGroup(threads, io);
     // Backend names are resolved without blocking the event loop (IP literals and /etc/hosts need no query).
     this.resolver =

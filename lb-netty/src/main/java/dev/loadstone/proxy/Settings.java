@@ -128,6 +128,10 @@ final class Settings {
       s("tunnel-idle-timeout", "DURATION", DURATION, format(ProxyConfig.DEFAULT_TUNNEL_IDLE_TIMEOUT),
           "Close a WebSocket tunnel with no traffic either way for this long.", (d, v) -> d.config.tunnelIdleTimeout(v))
           .shows(ProxyConfig::tunnelIdleTimeout),
+      s("io-threads", "N", INT, "0",
+          "Event loop threads serving clients and backends (0 = one per available processor).",
+          (d, v) -> d.config.ioThreads(v))
+          .shows(ProxyConfig::ioThreads),
       s("retries", "N", INT, Integer.toString(ProxyConfig.DEFAULT_RETRIES), "Retries on another backend.",
           (d, v) -> d.config.retries(v))
           .shows(ProxyConfig::retries),

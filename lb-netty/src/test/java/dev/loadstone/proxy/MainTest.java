@@ -123,6 +123,18 @@ class MainTest {
   }
 
   @Test
+  void ioThreadsSetsTheNumberOfEventLoops() {
+    ProxyConfig c = config("--backend", "127.0.0.1:9001", "--listen", "127.0.0.1:0", "--io-threads", "1");
+    assertThat(c.ioThreads()).isEqualTo(1);
+    try (ProxyServer server = ProxyServer.builder(c).start()) {
+      assertThat(server.eventLoopGroup()).hasSize(1);
+    }
+    assertThat(config("--backend", "127.0.0.1:9001").ioThreads()).isZero();
+    assertThat(run("--backend", "127.0.0.1:9001", "--io-threads", "-1")).isEqualTo(1);
+    assertThat(err.toString()).contains("io-threads: -1 (expected: 0..1024)");
+  }
+
+  @Test
   void everySettingWithAFlagIsReadFromItsFlag() {
     ProxyConfig c = config("--backend", "127.0.0.1:9001", "--tunnel-idle-timeout", "10m", "--sticky-max-age", "2h",
         "--idle-timeout", "90s", "--header-timeout", "5s", "--max-body-size", "64k", "--health-path", "/healthz",

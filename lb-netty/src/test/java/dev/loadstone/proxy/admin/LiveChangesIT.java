@@ -132,7 +132,12 @@ class LiveChangesIT {
       await().atMost(Duration.ofSeconds(10)).until(() -> pool.snapshot().get("b4").health() == Health.DOWN);
       long b4After = load.answeredBy("b4");
       finishLoad(300);
-      assertThat(load.failures).isEmpty();
+      // SIGKILL may land between a response's head and its body (two writes in the JDK server): that client gets
+      // a head without its body, and nothing can be retried once the head was relayed. At most one such response
+      // per load client can be in flight at the kill; any other failure (an error status, a reset before any
+      // byte, a hang) is the proxy's fault.
+      assertThat(load.failures).hasSizeLessThanOrEqualTo(4)
+          .allSatisfy(f -> assertThat(f).contains("fixed content-length: 2, bytes received: 0"));
       assertThat(load.answeredBy("b4")).isEqualTo(b4After);
     } finally {
       child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);

@@ -12,6 +12,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * A real HTTP origin on loopback (JDK HttpServer). {@code /healthz} answers {@link #health}; {@code /slow?ms=N}
@@ -27,6 +29,10 @@ final class Origin implements AutoCloseable {
   private final ExecutorService executor = Executors.newFixedThreadPool(4);
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
   private volatile boolean stopped;
+  // The JDK server writes a response's head and body in two writes; kill() waits for the response being written,
+  // so an in-process kill drops connections between responses, never inside one (a real SIGKILL can land between
+  // the two writes: then the client gets a head without its body, which no proxy can repair).
+  private static final ReadWriteLock WRITING = new ReentrantReadWriteLock();
 
   Origin(String id) throws IOException {
     this.id = id;
@@ -60,11 +66,14 @@ final class Origin implements AutoCloseable {
 
   private static void respond(HttpExchange ex, int status, String body) {
     byte[] b = body.getBytes(StandardCharsets.UTF_8);
+    WRITING.readLock().lock();
     try (OutputStream out = ex.getResponseBody()) {
       ex.sendResponseHeaders(status, b.length);
       out.write(b);
     } catch (IOException clientWentAway) {
-      // the proxy or a check closed early
+      // the proxy or a check closed early, or the origin was killed
+    } finally {
+      WRITING.readLock().unlock();
     }
   }
 
@@ -80,7 +89,12 @@ final class Origin implements AutoCloseable {
   void kill() {
     if (!stopped) {
       stopped = true;
-      server.stop(0);
+      WRITING.writeLock().lock();
+      try {
+        server.stop(0);
+      } finally {
+        WRITING.writeLock().unlock();
+      }
     }
   }
 
