@@ -202,9 +202,21 @@ final class DefaultHealthChecker implements HealthChecker, PoolListener {
   @Override
   public void onFailure(String backendId, FailureKind kind) {
     Duration ejected = machine.failure(backendId, kind);
-    if (ejected != null && probe == null && !closed) {
-      group.next().schedule(() -> machine.onEjectionEnd(backendId), ejected.toNanos(), TimeUnit.NANOSECONDS);
+    if (ejected != null && probe == null) {
+      scheduleEjectionEnd(backendId, ejected.toNanos());
     }
+  }
+
+  private void scheduleEjectionEnd(String backendId, long nanos) {
+    if (closed) {
+      return;
+    }
+    group.next().schedule(() -> {
+      long left = machine.onEjectionEnd(backendId);
+      if (left > 0) {
+        scheduleEjectionEnd(backendId, left);
+      }
+    }, nanos, TimeUnit.NANOSECONDS);
   }
 
   @Override

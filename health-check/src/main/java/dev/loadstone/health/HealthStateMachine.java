@@ -202,19 +202,23 @@ final class HealthStateMachine implements OutlierDetector {
     }
   }
 
-  /** Without active checks an ejected backend returns when its ejection time ends. */
-  synchronized void onEjectionEnd(String id) {
+  /**
+   * Without active checks an ejected backend returns when its ejection time ends. Returns the nanoseconds still
+   * left when called early (the caller schedules it again: a timer and the ticker may disagree slightly), else 0.
+   */
+  synchronized long onEjectionEnd(String id) {
     Tracker t = trackers.get(id);
     if (t == null || !t.ejected || activeChecks) {
-      return;
+      return 0;
     }
     long now = ticker.read();
     if (now - t.ejectedUntilNanos < 0) {
-      return;
+      return t.ejectedUntilNanos - now;
     }
     t.ejected = false;
     t.lastEjectionEndNanos = now;
     update(t, "after its ejection ended");
+    return 0;
   }
 
   Duration ejectionTime(int ejection) {

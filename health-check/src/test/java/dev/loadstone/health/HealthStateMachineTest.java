@@ -221,10 +221,10 @@ class HealthStateMachineTest {
     HealthStateMachine m = machine(HealthCheckSettings.builder().type(HealthCheckSettings.Type.NONE).build(), "b1", "b2");
     eject(m, "b1");
     ticker.advance(Duration.ofSeconds(29));
-    m.onEjectionEnd("b1");
+    assertThat(m.onEjectionEnd("b1")).as("an early timer learns how long is left").isEqualTo(Duration.ofSeconds(1).toNanos());
     assertThat(health("b1")).isEqualTo(Health.DOWN);
     ticker.advance(Duration.ofSeconds(1));
-    m.onEjectionEnd("b1");
+    assertThat(m.onEjectionEnd("b1")).isZero();
     assertThat(health("b1")).isEqualTo(Health.UP);
   }
 
