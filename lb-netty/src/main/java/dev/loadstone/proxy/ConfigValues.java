@@ -31,6 +31,8 @@ final class ConfigValues {
   Duration headerTimeout;
   Integer retries;
   Integer ioThreads;
+  Duration requestBodyTimeout;
+  Long requestBodyMinRate;
   Long maxBodySize;
   List<String> trustedProxies;
   Duration tunnelIdleTimeout;
@@ -81,6 +83,8 @@ final class ConfigValues {
     f.tunnelIdleTimeout = or(tunnelIdleTimeout, ProxyConfig.DEFAULT_TUNNEL_IDLE_TIMEOUT);
     f.retries = or(retries, ProxyConfig.DEFAULT_RETRIES);
     f.ioThreads = or(ioThreads, 0);
+    f.requestBodyTimeout = or(requestBodyTimeout, ProxyConfig.DEFAULT_REQUEST_BODY_TIMEOUT);
+    f.requestBodyMinRate = or(requestBodyMinRate, ProxyConfig.DEFAULT_REQUEST_BODY_MIN_RATE);
     f.maxBodySize = or(maxBodySize, 0L);
     f.trustedProxies = or(trustedProxies, List.of());
     f.forwardedTrailers = or(forwardedTrailers, List.of());

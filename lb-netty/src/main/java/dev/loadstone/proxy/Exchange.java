@@ -59,6 +59,7 @@ final class Exchange {
   private long bytesOut;
   /** What the last failed attempt is answered with, should no retry be left. */
   private ErrorResponses.Failure lastFailure;
+  private RequestBodyDeadline bodyDeadline = RequestBodyDeadline.NONE;
 
   Exchange(ClientConnection conn, RequestHead head) {
     this.conn = conn;
@@ -116,6 +117,9 @@ final class Exchange {
       return;
     }
     state = requestDone ? State.AWAITING_RESPONSE : State.SENDING;
+    if (!requestDone && bodyDeadline == RequestBodyDeadline.NONE) {
+      bodyDeadline = RequestBodyDeadline.start(px.config, conn.ctx().executor(), this::bodyTooSlow);
+    }
     if (!requestDone && expectContinue) {
       expectContinue = false;
       conn.ctx().writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
@@ -144,11 +148,19 @@ final class Exchange {
       return;
     }
     bytesIn += c.content().readableBytes();
+    bodyDeadline.received(c.content().readableBytes());
     if (c instanceof LastHttpContent) {
       requestDone = true;
+      bodyDeadline.stop();
       c = px.requestHeaders.trailers().filter((LastHttpContent) c);
     }
     attempt.writeBody(c);
+  }
+
+  private void bodyTooSlow() {
+    if (state != State.DONE && state != State.TUNNEL && !requestDone) {
+      abortRequest(408, RequestBodyDeadline.reason(px.config));
+    }
   }
 
   void flushBody() {
@@ -173,6 +185,7 @@ final class Exchange {
     }
     if (state == State.STREAMING) {
       state = State.DONE;
+      bodyDeadline.stop();
       conn.abort();
     } else {
       requestDone = false; // the rest of the body is unread: the connection closes after the error
@@ -207,12 +220,14 @@ final class Exchange {
 
   private void fail(int code, String why) {
     state = State.DONE;
+    bodyDeadline.stop();
     conn.exchangeFailed(this, code, why);
   }
 
   /** The client went away: whatever the attempt holds is let go. */
   void clientGone() {
     state = State.DONE;
+    bodyDeadline.stop();
     if (attempt != null) {
       attempt.discard();
       attempt = null;
@@ -259,6 +274,7 @@ final class Exchange {
 
   private void complete(UpstreamAttempt a) {
     state = State.DONE;
+    bodyDeadline.stop();
     attempt = null;
     a.finish(requestDone);
     px.listeners.exchangeCompleted(a.backend, status, System.nanoTime() - startNanos, bytesIn, bytesOut);

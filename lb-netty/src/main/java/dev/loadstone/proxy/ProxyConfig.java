@@ -37,6 +37,8 @@ public final class ProxyConfig {
   public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
   public static final Duration DEFAULT_TUNNEL_IDLE_TIMEOUT = Duration.ofHours(1);
+  public static final Duration DEFAULT_REQUEST_BODY_TIMEOUT = Duration.ofSeconds(20);
+  public static final long DEFAULT_REQUEST_BODY_MIN_RATE = 500;
   /** SLO-style latency histogram bounds (Prometheus client defaults, minus the sub-5 ms ones). */
   public static final List<Duration> DEFAULT_LATENCY_BUCKETS = List.of(Duration.ofMillis(5), Duration.ofMillis(10),
       Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
@@ -92,6 +94,12 @@ public final class ProxyConfig {
   public Duration headerTimeout() { return v.headerTimeout; }
 
   public int retries() { return v.retries; }
+
+  /** Time to receive a request body from when the proxy starts reading it, extended per {@link #requestBodyMinRate()}. */
+  public Duration requestBodyTimeout() { return v.requestBodyTimeout; }
+
+  /** Bytes of request body that extend {@link #requestBodyTimeout()} by one second (0: the timeout is a fixed total). */
+  public long requestBodyMinRate() { return v.requestBodyMinRate; }
 
   /** Event loop threads; 0 means one per available processor. */
   public int ioThreads() { return v.ioThreads; }
@@ -228,6 +236,20 @@ public final class ProxyConfig {
 
     public Builder headerTimeout(Duration d) {
       v.headerTimeout = positive("header-timeout", once(v.headerTimeout, "header-timeout", d));
+      return this;
+    }
+
+    public Builder requestBodyTimeout(Duration d) {
+      v.requestBodyTimeout = positive("request-body-timeout", once(v.requestBodyTimeout, "request-body-timeout", d));
+      return this;
+    }
+
+    public Builder requestBodyMinRate(long bytesPerSecond) {
+      once(v.requestBodyMinRate, "request-body-min-rate");
+      if (bytesPerSecond < 0) {
+        throw new IllegalArgumentException("request-body-min-rate: " + bytesPerSecond + " (expected: >= 0 bytes per second, 0 = a fixed total time)");
+      }
+      v.requestBodyMinRate = bytesPerSecond;
       return this;
     }
 

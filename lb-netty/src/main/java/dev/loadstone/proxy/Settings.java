@@ -128,6 +128,14 @@ final class Settings {
       s("tunnel-idle-timeout", "DURATION", DURATION, format(ProxyConfig.DEFAULT_TUNNEL_IDLE_TIMEOUT),
           "Close a WebSocket tunnel with no traffic either way for this long.", (d, v) -> d.config.tunnelIdleTimeout(v))
           .shows(ProxyConfig::tunnelIdleTimeout),
+      s("request-body-timeout", "DURATION", DURATION, format(ProxyConfig.DEFAULT_REQUEST_BODY_TIMEOUT),
+          "A request body must arrive this long after the proxy starts reading it, plus 1s per request-body-min-rate bytes, else 408.",
+          (d, v) -> d.config.requestBodyTimeout(v))
+          .shows(ProxyConfig::requestBodyTimeout),
+      s("request-body-min-rate", "SIZE", SIZE, Long.toString(ProxyConfig.DEFAULT_REQUEST_BODY_MIN_RATE),
+          "Each this many bytes of request body received extend request-body-timeout by 1s (a minimum rate per second; 0 = a fixed total time).",
+          (d, v) -> d.config.requestBodyMinRate(v))
+          .shows(ProxyConfig::requestBodyMinRate),
       s("io-threads", "N", INT, "0",
           "Event loop threads serving clients and backends (0 = one per available processor).",
           (d, v) -> d.config.ioThreads(v))

@@ -43,4 +43,14 @@ class RequestPathSettingsTest {
   void theTunnelIdleTimeoutMustBePositive() {
     assertThatThrownBy(() -> base().tunnelIdleTimeout(Duration.ZERO)).hasMessage("tunnel-idle-timeout: 0s (expected: > 0)");
   }
+
+  @Test
+  void theRequestBodyDeadlineHasDefaultsAndRefusesNonsense() {
+    ProxyConfig c = base().build();
+    assertThat(c.requestBodyTimeout()).isEqualTo(Duration.ofSeconds(20));
+    assertThat(c.requestBodyMinRate()).isEqualTo(500);
+    assertThatThrownBy(() -> base().requestBodyTimeout(Duration.ZERO)).hasMessage("request-body-timeout: 0s (expected: > 0)");
+    assertThatThrownBy(() -> base().requestBodyMinRate(-1))
+        .hasMessage("request-body-min-rate: -1 (expected: >= 0 bytes per second, 0 = a fixed total time)");
+  }
 }

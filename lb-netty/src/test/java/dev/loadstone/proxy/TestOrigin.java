@@ -49,7 +49,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A real HTTP/1.1 origin on loopback that answers with its own id. Paths: {@code /slow?ms=N} answers
  * after N ms, {@code /upload} counts the streamed body, {@code /download?bytes=N} streams N bytes,
  * {@code /status?code=N} answers N without body, {@code /headers} echoes the request headers,
- * {@code /close} answers with Connection: close, {@code /ws} is a WebSocket echo.
+ * {@code /close} answers with Connection: close, {@code /echo} answers with the request target, {@code /ws} is a WebSocket echo.
  */
 final class TestOrigin implements AutoCloseable {
   final String id;
@@ -181,6 +181,9 @@ final class TestOrigin implements AutoCloseable {
         }
         case "/close":
           text(ctx, req, 200, id, false);
+          return;
+        case "/echo":
+          text(ctx, req, 200, req.uri(), keepAlive);
           return;
         case "/chunked": {
           HttpResponse r = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);

@@ -1,0 +1,109 @@
+package dev.loadstone.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Clients that are slow or greedy on purpose: the proxy serves them correctly and bounds what they cost. */
+class SlowClientsIT {
+  private TestOrigin origin;
+  private ProxyServer proxy;
+
+  private void start(ProxyConfig.Builder config) {
+    origin = TestOrigin.start("o");
+    proxy = ProxyServer.builder(config.listen("127.0.0.1:0").addBackend(origin.address()).build())
+        .eventLoopThreads(1).start();
+  }
+
+  @AfterEach
+  void stop() {
+    if (proxy != null) {
+      proxy.close();
+    }
+    if (origin != null) {
+      origin.close();
+    }
+  }
+
+  @Test
+  void tenThousandPipelinedGetsWithReadingPausedAreAllAnsweredInOrder() throws Exception {
+    // Issue 13: with reading paused for longer than the header timeout, the old proxy timed out the heads it
+    // had itself left unread under backpressure, reset the connection and lost responses already fetched.
+    start(ProxyConfig.builder().headerTimeout(Duration.ofMillis(300)));
+    int n = 10_000;
+    StringBuilder all = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      all.append("GET /echo?n=").append(i).append(" HTTP/1.1\r\nHost: x\r\n\r\n");
+    }
+    try (RawClient c = new RawClient(proxy.localAddress())) {
+      // The writer blocks once the buffers on both sides are full; the reader does not read for a while.
+      CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+        try {
+          c.send(all.toString().getBytes(StandardCharsets.ISO_8859_1));
+        } catch (Exception e) {
+          throw new RuntimeException(e);
+        }
+      });
+      Thread.sleep(1500); // the stimulus: five header timeouts long without reading (not a wait for an event)
+      for (int i = 0; i < n; i++) {
+        RawClient.Response r = c.read();
+        assertThat(r.status()).as("response %d", i).isEqualTo(200);
+        assertThat(r.body()).as("response %d", i).isEqualTo("/echo?n=" + i);
+      }
+      writer.get();
+    }
+    assertThat(origin.requests.get()).isEqualTo(n);
+  }
+
+  @Test
+  void aBodyTrickledAtOneBytePerTickGets408AtItsDeadline() throws Exception {
+    // Issue 13: a POST body sent at 1 byte/s held a backend exchange for as long as the client liked; only
+    // the gap between bytes was timed (by the idle timeout), which a trickle never trips.
+    start(ProxyConfig.builder().requestBodyTimeout(Duration.ofSeconds(1)).requestBodyMinRate(500)
+        .idleTimeout(Duration.ofSeconds(30)));
+    try (RawClient c = new RawClient(proxy.localAddress())) {
+      c.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n");
+      long t0 = System.nanoTime();
+      java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+      CompletableFuture<Void> trickle = CompletableFuture.runAsync(() -> {
+        try {
+          for (int i = 0; i < 200 && !stop.get(); i++) { // 20 bytes/s at most, for at most 10 s
+            c.send("x");
+            Thread.sleep(50); // the stimulus: the pace of a slow client
+          }
+        } catch (Exception closedByTheProxy) {
+          // expected once the 408 went out
+        }
+      });
+      RawClient.Response r = c.read();
+      long tookMs = (System.nanoTime() - t0) / 1_000_000;
+      stop.set(true);
+      trickle.get();
+      assertThat(r.status()).isEqualTo(408);
+      assertThat(r.body()).contains("request-body-timeout 1s");
+      assertThat(r.header("connection")).isEqualTo("close");
+      assertThat(tookMs).as("ended by the body deadline, long before the idle timeout").isLessThan(10_000);
+    }
+    // The backend saw part of a body: its connection is closed, not pooled, and nothing holds it any more.
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> origin.openConnections() == 0);
+  }
+
+  @Test
+  void anUploadFasterThanTheMinRateIsNotCutAtTheTimeout() throws Exception {
+    start(ProxyConfig.builder().requestBodyTimeout(Duration.ofMillis(300)).requestBodyMinRate(1000));
+    try (RawClient c = new RawClient(proxy.localAddress())) {
+      c.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 4000\r\n\r\n");
+      for (int i = 0; i < 20; i++) { // 2,000 bytes/s for 2 s: longer than the timeout, faster than the min rate
+        c.send("y".repeat(200));
+        Thread.sleep(100); // the stimulus: the pace of the upload
+      }
+      RawClient.Response r = c.read();
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(r.body()).isEqualTo("o:4000");
+    }
+  }
+}
