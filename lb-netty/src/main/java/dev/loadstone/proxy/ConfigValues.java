@@ -31,6 +31,7 @@ final class ConfigValues {
   Duration headerTimeout;
   Integer retries;
   Integer ioThreads;
+  Integer maxConnections;
   Duration requestBodyTimeout;
   Long requestBodyMinRate;
   Long maxBodySize;
@@ -83,6 +84,7 @@ final class ConfigValues {
     f.tunnelIdleTimeout = or(tunnelIdleTimeout, ProxyConfig.DEFAULT_TUNNEL_IDLE_TIMEOUT);
     f.retries = or(retries, ProxyConfig.DEFAULT_RETRIES);
     f.ioThreads = or(ioThreads, 0);
+    f.maxConnections = or(maxConnections, 0);
     f.requestBodyTimeout = or(requestBodyTimeout, ProxyConfig.DEFAULT_REQUEST_BODY_TIMEOUT);
     f.requestBodyMinRate = or(requestBodyMinRate, ProxyConfig.DEFAULT_REQUEST_BODY_MIN_RATE);
     f.maxBodySize = or(maxBodySize, 0L);

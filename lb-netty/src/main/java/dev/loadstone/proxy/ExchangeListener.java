@@ -34,6 +34,9 @@ public interface ExchangeListener {
   /** The request is retried on another backend after {@code failed} failed; {@code attempt} counts from 2. */
   default void retried(Backend failed, FailureCause cause, int attempt) {}
 
+  /** The listener stopped accepting: {@code max-connections} ({@code limit}) client connections are open. */
+  default void acceptPaused(int limit) {}
+
   /** The proxy answered with its own error status (400, 405, 408, 413, 414, 417, 431, 501, 502, 503, 504, 505). */
   default void proxyError(int status, String cause) {}
 }

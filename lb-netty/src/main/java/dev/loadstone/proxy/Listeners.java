@@ -42,6 +42,17 @@ final class Listeners implements ExchangeListener {
   }
 
   @Override
+  public void acceptPaused(int limit) {
+    for (ExchangeListener l : all) {
+      try {
+        l.acceptPaused(limit);
+      } catch (RuntimeException e) {
+        failed(l, e);
+      }
+    }
+  }
+
+  @Override
   public void requestStarted(Backend backend) {
     for (ExchangeListener l : all) {
       try {

@@ -101,6 +101,9 @@ public final class ProxyConfig {
   /** Bytes of request body that extend {@link #requestBodyTimeout()} by one second (0: the timeout is a fixed total). */
   public long requestBodyMinRate() { return v.requestBodyMinRate; }
 
+  /** Client connections open at once before the listener stops accepting; 0 = half the file-descriptor limit. */
+  public int maxConnections() { return v.maxConnections; }
+
   /** Event loop threads; 0 means one per available processor. */
   public int ioThreads() { return v.ioThreads; }
 
@@ -250,6 +253,15 @@ public final class ProxyConfig {
         throw new IllegalArgumentException("request-body-min-rate: " + bytesPerSecond + " (expected: >= 0 bytes per second, 0 = a fixed total time)");
       }
       v.requestBodyMinRate = bytesPerSecond;
+      return this;
+    }
+
+    public Builder maxConnections(int n) {
+      once(v.maxConnections, "max-connections");
+      if (n < 0) {
+        throw new IllegalArgumentException("max-connections: " + n + " (expected: >= 0, 0 = half the file-descriptor limit)");
+      }
+      v.maxConnections = n;
       return this;
     }
 

@@ -15,15 +15,18 @@ final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
 
   private final ProxyContext px;
   private final ChannelGroup clients;
+  private final ConnectionLimit limit;
 
-  ProxyInitializer(ProxyContext px, ChannelGroup clients) {
+  ProxyInitializer(ProxyContext px, ChannelGroup clients, ConnectionLimit limit) {
     this.px = px;
     this.clients = clients;
+    this.limit = limit;
   }
 
   @Override
   protected void initChannel(SocketChannel ch) {
     clients.add(ch);
+    limit.opened(ch);
     ProxyConfig c = px.config;
     ChannelPipeline p = ch.pipeline();
     p.addLast(CODEC, new ServerCodec(c.maxRequestLine(), c.maxHeaderSize(), c.maxBodySize(), c.headerTimeout()));

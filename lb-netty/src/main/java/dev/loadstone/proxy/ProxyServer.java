@@ -56,6 +56,7 @@ public final class ProxyServer implements AutoCloseable {
   private final EventLoopGroup group;
   private final Channel serverChannel;
   private final ChannelGroup clients;
+  private final ConnectionLimit connectionLimit;
   private final ProxyContext context;
   private final boolean epoll;
   private final DnsAddressResolverGroup resolver;
@@ -91,6 +92,7 @@ public final class ProxyServer implements AutoCloseable {
         new RequestHeaderPolicy(trusted, config.stripRequestHeaders(), TrailerPolicy.allowing("forward-trailers", config.forwardedTrailers()));
     this.context = new ProxyContext(config, pool, new Listeners(b.listeners), headers, conns);
     this.clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
+    this.connectionLimit = ConnectionLimit.of(config, context.listeners);
     ServerBootstrap sb =
         new ServerBootstrap()
             .group(group)
@@ -99,9 +101,10 @@ public final class ProxyServer implements AutoCloseable {
             .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.AUTO_READ, false)
             .childOption(ChannelOption.TCP_NODELAY, true)
-            .childHandler(new ProxyInitializer(context, clients));
+            .childHandler(new ProxyInitializer(context, clients, connectionLimit));
     try {
       this.serverChannel = sb.bind(config.listen()).syncUninterruptibly().channel();
+      connectionLimit.attach(serverChannel);
     } catch (Exception e) { // bind failures arrive as (sneaky) checked exceptions
       group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
       resolver.close();
@@ -166,6 +169,11 @@ public final class ProxyServer implements AutoCloseable {
   /** Whether the native epoll transport is in use. */
   public boolean isEpoll() {
     return epoll;
+  }
+
+  /** The effective global connection limit ({@code max-connections}, or the automatic one). */
+  public int maxConnections() {
+    return connectionLimit.max();
   }
 
   /** Open client connections. */

@@ -136,6 +136,10 @@ final class Settings {
           "Each this many bytes of request body received extend request-body-timeout by 1s (a minimum rate per second; 0 = a fixed total time).",
           (d, v) -> d.config.requestBodyMinRate(v))
           .shows(ProxyConfig::requestBodyMinRate),
+      s("max-connections", "N", INT, "0",
+          "Client connections open at once; at the limit new ones wait in the accept backlog (0 = half the file-descriptor limit).",
+          (d, v) -> d.config.maxConnections(v))
+          .shows(ProxyConfig::maxConnections),
       s("io-threads", "N", INT, "0",
           "Event loop threads serving clients and backends (0 = one per available processor).",
           (d, v) -> d.config.ioThreads(v))

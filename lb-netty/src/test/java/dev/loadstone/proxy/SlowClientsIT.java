@@ -106,4 +106,40 @@ class SlowClientsIT {
       assertThat(r.body()).isEqualTo("o:4000");
     }
   }
+
+  @Test
+  void atMaxConnectionsNewClientsWaitInTheBacklogAndAreServedWhenOneCloses() throws Exception {
+    java.util.List<Integer> paused = new java.util.concurrent.CopyOnWriteArrayList<>();
+    origin = TestOrigin.start("o");
+    proxy = ProxyServer.builder(ProxyConfig.builder().listen("127.0.0.1:0").addBackend(origin.address()).maxConnections(2).build())
+        .eventLoopThreads(1)
+        .listener(new ExchangeListener() {
+          @Override
+          public void acceptPaused(int limit) {
+            paused.add(limit);
+          }
+        })
+        .start();
+    assertThat(proxy.maxConnections()).isEqualTo(2);
+    RawClient first = new RawClient(proxy.localAddress());
+    try (RawClient second = new RawClient(proxy.localAddress()); RawClient third = new RawClient(proxy.localAddress())) {
+      assertThat(first.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").read().status()).isEqualTo(200);
+      assertThat(second.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").read().status()).isEqualTo(200);
+      third.send("GET /third HTTP/1.1\r\nHost: x\r\n\r\n"); // connected by the kernel, not accepted
+      org.awaitility.Awaitility.await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+          .until(() -> proxy.clientConnections() == 2 && origin.requests.get() == 2);
+      assertThat(paused).containsExactly(2);
+      first.close();
+      RawClient.Response r = third.read();
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(origin.seen).extracting(TestOrigin.Seen::uri).containsExactly("/", "/", "/third");
+    }
+  }
+
+  @Test
+  void theAutomaticConnectionLimitIsHalfTheDescriptorsLeftAfterTheReserve() {
+    long fds = ((com.sun.management.UnixOperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getMaxFileDescriptorCount();
+    assertThat(ConnectionLimit.auto()).isEqualTo((int) Math.max(1, (fds - ConnectionLimit.RESERVED_FDS) / 2));
+  }
 }

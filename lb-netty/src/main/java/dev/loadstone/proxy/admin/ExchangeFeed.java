@@ -52,6 +52,11 @@ public final class ExchangeFeed implements ExchangeListener {
   }
 
   @Override
+  public void acceptPaused(int limit) {
+    metrics.acceptPaused();
+  }
+
+  @Override
   public void proxyError(int status, String cause) {
     metrics.proxyError(status);
   }

@@ -54,6 +54,7 @@ public final class ProxyMetrics implements HealthObserver {
   private final Counter bytesIn;
   private final Counter bytesOut;
   private final Counter retries;
+  private final Counter acceptPaused;
   private final Map<Integer, Counter> errors = new ConcurrentHashMap<>();
 
   private ProxyMetrics(PrometheusMeterRegistry registry, BackendPool pool, Ticker ticker, List<Duration> buckets) {
@@ -75,6 +76,9 @@ public final class ProxyMetrics implements HealthObserver {
     bytesOut = Counter.builder("loadstone.proxy.sent").baseUnit("bytes")
         .description("Response body bytes sent to clients").register(registry);
     retries = Counter.builder("loadstone.proxy.retries").description("Requests retried on another backend")
+        .register(registry);
+    acceptPaused = Counter.builder("loadstone.proxy.accept.paused")
+        .description("Times the listener stopped accepting because max-connections client connections were open")
         .register(registry);
     for (int status : OWN_STATUSES) {
       error(status);
@@ -195,6 +199,10 @@ public final class ProxyMetrics implements HealthObserver {
 
   public void retried() {
     retries.increment();
+  }
+
+  public void acceptPaused() {
+    acceptPaused.increment();
   }
 
   /** The proxy answered with its own error status; counts the answer as a request too. */
