@@ -44,20 +44,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the records of a name (A, AAAA, SRV), makes a name answer SERVFAIL, or makes UDP answers truncated so the
  * resolver must retry over TCP. Every query is counted.
  */
-final class TestDnsServer implements AutoCloseable {
+public final class TestDnsServer implements AutoCloseable {
   /** One answer record: type, TTL in seconds and content bytes. */
-  record Rec(DnsRecordType type, long ttl, byte[] content) {}
+  public record Rec(DnsRecordType type, long ttl, byte[] content) {}
 
   private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   private final Map<String, List<Rec>> records = new ConcurrentHashMap<>();
   private final Map<String, Boolean> servfail = new ConcurrentHashMap<>();
   private volatile boolean truncateUdp;
-  final AtomicInteger udpQueries = new AtomicInteger();
-  final AtomicInteger tcpQueries = new AtomicInteger();
+  public final AtomicInteger udpQueries = new AtomicInteger();
+  public final AtomicInteger tcpQueries = new AtomicInteger();
   private final Channel udp;
   private final Channel tcp;
 
-  TestDnsServer() throws InterruptedException {
+  public TestDnsServer() throws InterruptedException {
     Channel[] bound = null;
     for (int attempt = 0; bound == null; attempt++) { // a free UDP port's TCP twin may be taken: try another
       try {
@@ -95,35 +95,35 @@ final class TestDnsServer implements AutoCloseable {
     return new Channel[] {u, t.channel()};
   }
 
-  InetSocketAddress address() {
+  public InetSocketAddress address() {
     return (InetSocketAddress) udp.localAddress();
   }
 
   /** Replaces the answer of {@code name} (no trailing dot); an empty list gives an empty NOERROR answer. */
-  TestDnsServer set(String name, Rec... recs) {
+  public TestDnsServer set(String name, Rec... recs) {
     records.put(name.toLowerCase(), List.of(recs));
     return this;
   }
 
-  TestDnsServer servfail(String name, boolean on) {
+  public TestDnsServer servfail(String name, boolean on) {
     servfail.put(name.toLowerCase(), on);
     return this;
   }
 
-  TestDnsServer truncateUdp(boolean on) {
+  public TestDnsServer truncateUdp(boolean on) {
     truncateUdp = on;
     return this;
   }
 
-  static Rec a(String ip, long ttl) {
+  public static Rec a(String ip, long ttl) {
     return new Rec(DnsRecordType.A, ttl, bytes(ip));
   }
 
-  static Rec aaaa(String ip, long ttl) {
+  public static Rec aaaa(String ip, long ttl) {
     return new Rec(DnsRecordType.AAAA, ttl, bytes(ip));
   }
 
-  static Rec srv(int priority, int weight, int port, String target, long ttl) {
+  public static Rec srv(int priority, int weight, int port, String target, long ttl) {
     ByteBuf b = Unpooled.buffer();
     b.writeShort(priority).writeShort(weight).writeShort(port);
     for (String label : target.split("\\.")) {
