@@ -52,6 +52,7 @@ final class ConfigValues {
   Duration dnsMinInterval;
   Duration dnsMaxInterval;
   dev.loadstone.proxy.discovery.DiscoverySettings discovery; // frozen only: null without a DNS target
+  dev.loadstone.proxy.scaling.ScalingConfig scaling;
 
   void addStickyKey(String keyId, byte[] secret) {
     if (keyId == null || keyId.isEmpty()) {
@@ -114,6 +115,7 @@ final class ConfigValues {
     f.discovery = targets.isEmpty() ? null : new dev.loadstone.proxy.discovery.DiscoverySettings(targets, f.dnsServer,
         f.dnsMinInterval, f.dnsMaxInterval.compareTo(f.dnsMinInterval) < 0 ? f.dnsMinInterval : f.dnsMaxInterval,
         dev.loadstone.proxy.discovery.DiscoverySettings.DEFAULT_QUERY_TIMEOUT);
+    f.scaling = scaling;
     ConfigRules.check(f.backends, f.discovery != null, f.algorithm, f.hashKey, f.listen, f.admin, headerTimeout, f.idleTimeout);
     return f;
   }

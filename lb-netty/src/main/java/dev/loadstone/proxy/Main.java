@@ -31,6 +31,7 @@ public final class Main {
   private ProxyOperations ops;
   private volatile Reloader reloader;
   private dev.loadstone.proxy.discovery.DnsDiscovery discovery; // null without backend-dns / backend-srv
+  private dev.loadstone.proxy.scaling.ScalingService scaling; // null without a scaling: section
 
   public Main() {
     this(new PrintWriter(System.out, true), new PrintWriter(System.err, true), true);
@@ -128,8 +129,16 @@ public final class Main {
       if (cfg.discovery() != null) {
         discovery = dev.loadstone.proxy.discovery.DnsDiscovery.start(ops.admin(), cfg.discovery(), ops.metrics().registry());
       }
+      if (cfg.scaling() != null) {
+        scaling = new dev.loadstone.proxy.scaling.ScalingService(cfg.scaling(), ops.admin(), ops.metrics(), server.loadReports(),
+            java.time.Clock.systemUTC()).start();
+        ops.scaling(scaling::json);
+      }
       ops.serving(true);
     } catch (RuntimeException | InterruptedException e) {
+      if (scaling != null) {
+        scaling.close();
+      }
       if (discovery != null) {
         discovery.close();
       }
@@ -162,6 +171,9 @@ public final class Main {
       log.info("lb-proxy stopping: no new connections; finishing in-flight requests (up to {})", Durations.format(now.shutdownTimeout()));
       ops.serving(false);
       reloader.close();
+      if (scaling != null) {
+        scaling.close();
+      }
       if (discovery != null) {
         discovery.close(); // first: no backend joins or leaves while the last exchanges finish
       }
@@ -193,6 +205,11 @@ public final class Main {
 
   ProxyServer server() {
     return server;
+  }
+
+  /** The scaling advisor, or null when the config has no scaling: section. */
+  dev.loadstone.proxy.scaling.ScalingService scaling() {
+    return scaling;
   }
 
   /** Discovery by DNS, or null when the config names no DNS target. */

@@ -148,6 +148,9 @@ public final class ProxyConfig {
 
   public Duration dnsMaxInterval() { return v.dnsMaxInterval; }
 
+  /** The scaling advisor's settings (the {@code scaling:} section), or null when it is off. */
+  public dev.loadstone.proxy.scaling.ScalingConfig scaling() { return v.scaling; }
+
   /** The {@code backend-dns} targets, as {@code NAME:PORT}. */
   public List<String> backendDns() { return v.backendDns.stream().map(Object::toString).toList(); }
 
@@ -373,6 +376,12 @@ public final class ProxyConfig {
 
     public Builder dnsMaxInterval(Duration d) {
       v.dnsMaxInterval = positive("dns-max-interval", once(v.dnsMaxInterval, "dns-max-interval", d));
+      return this;
+    }
+
+    /** Turns the scaling advisor on with these settings. */
+    public Builder scaling(dev.loadstone.proxy.scaling.ScalingConfig s) {
+      v.scaling = Objects.requireNonNull(once(v.scaling, "scaling", s), "scaling");
       return this;
     }
 

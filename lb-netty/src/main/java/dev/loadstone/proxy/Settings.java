@@ -184,7 +184,11 @@ final class Settings {
           .shows(ProxyConfig::dnsMinInterval),
       s("dns-max-interval", "DURATION", DURATION, "5m", "Longest time between two lookups of a name, whatever its TTL.",
           (d, v) -> d.config.dnsMaxInterval(v))
-          .shows(ProxyConfig::dnsMaxInterval));
+          .shows(ProxyConfig::dnsMaxInterval),
+      new Setting<>("scaling", null, null, ScalingYaml.TYPE, "off",
+          "The scaling advisor: bounds, rules, schedule, CPU header and hook (a mapping; see Scaling advisor). YAML only.",
+          List.of(), (d, v) -> d.config.scaling(v))
+          .shows(ProxyConfig::scaling));
 
   private static final Map<String, Setting<?>> BY_KEY = new LinkedHashMap<>();
 
