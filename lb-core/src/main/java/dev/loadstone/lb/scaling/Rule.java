@@ -12,6 +12,11 @@ public interface Rule {
   /** The count this rule wants, with why in words, or null. */
   Proposal propose(Load load);
 
+  /** As {@link #propose(Load)}, at this instant (a rule that keeps history, as {@link #predictive}, uses it). */
+  default Proposal propose(Load load, java.time.Instant now) {
+    return propose(load);
+  }
+
   /** What a rule wants and why. */
   record Proposal(int desired, String reason) {}
 
@@ -28,6 +33,15 @@ public interface Rule {
    * metric ({@code cpu}, {@code rps-per-backend}, {@code in-flight-per-backend}); within 10% of the target it
    * keeps the count (HPA's tolerance), so noise does not move it.
    */
+  /**
+   * Predictive: capacity for the pool's request rate {@code lead} ahead, as {@link SeasonalForecast} forecasts
+   * it (same time last season plus the smoothed difference from it), at {@code perBackend} requests per second
+   * per backend: desired = ceil(forecast / perBackend). Adds capacity before a known daily or weekly peak.
+   */
+  static Rule predictive(SeasonalForecast forecast, double perBackend) {
+    return new PredictiveRule(forecast, perBackend);
+  }
+
   static Rule target(String metric, String target) {
     Metric m = Metric.parse(metric);
     return new TargetTracking(m, m.parseValue(target));

@@ -75,7 +75,7 @@ public final class ScalingAdvisor {
     int raw = prev;
     Rule.Proposal best = null;
     for (Rule r : rules) {
-      Rule.Proposal p = r.propose(load);
+      Rule.Proposal p = r.propose(load, now);
       if (p != null && (best == null || p.desired() > best.desired())) {
         best = p;
         rule = r.name();
