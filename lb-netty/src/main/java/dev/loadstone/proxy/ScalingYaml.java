@@ -23,7 +23,7 @@ final class ScalingYaml {
   private ScalingYaml() {}
 
   private static final Set<String> KEYS = Set.of("interval", "min", "max", "cooldown", "scale-in-window", "rules", "schedule",
-      "cpu-header", "hook");
+      "cpu-header", "hook", "history-file");
 
   static final ValueType<ScalingConfig> TYPE = new ValueType<>() {
     @Override
@@ -45,9 +45,18 @@ final class ScalingYaml {
   static ScalingConfig read(String key, JsonNode node) {
     Map<String, JsonNode> f = fields(key, node, KEYS);
     List<Rule> rules = new ArrayList<>();
+    ScalingConfig.Predictive predictive = null;
     JsonNode rs = f.get("rules");
     for (int i = 0; rs != null && i < seq(key + ".rules", rs).size(); i++) {
-      rules.add(rule(key + ".rules[" + i + "]", rs.get(i)));
+      String at = key + ".rules[" + i + "]";
+      if (rs.get(i).isObject() && rs.get(i).has("predict")) {
+        if (predictive != null) {
+          throw new IllegalArgumentException(at + ": a second predictive rule (expected: at most one)");
+        }
+        predictive = predictive(at, rs.get(i));
+      } else {
+        rules.add(rule(at, rs.get(i)));
+      }
     }
     List<ScheduledMinimum> schedule = new ArrayList<>();
     JsonNode ss = f.get("schedule");
@@ -80,7 +89,8 @@ final class ScalingYaml {
           integer(key + ".min", f.get("min"), 1), integer(key + ".max", f.get("max"), 100),
           duration(key + ".cooldown", f.get("cooldown"), ScalingConfig.DEFAULT_COOLDOWN),
           duration(key + ".scale-in-window", f.get("scale-in-window"), ScalingConfig.DEFAULT_SCALE_IN_WINDOW),
-          rules, schedule, header, command, webhook, hookTimeout);
+          rules, schedule, header, command, webhook, hookTimeout, predictive,
+          f.get("history-file") == null ? null : java.nio.file.Path.of(text(key + ".history-file", f.get("history-file"))));
     } catch (IllegalArgumentException e) {
       throw e.getMessage().startsWith(key) ? e : new IllegalArgumentException(key + ": " + e.getMessage(), e);
     }
@@ -102,6 +112,29 @@ final class ScalingYaml {
       throw new IllegalArgumentException("(expected: {when: CONDITION, add|remove: N} or {metric: NAME, target: VALUE})");
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(at + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** {@code {predict: rps, per-backend: 200, lead: 10m, season: 7d, step: 1m, alpha: 0.3}}. */
+  private static ScalingConfig.Predictive predictive(String at, JsonNode node) {
+    Map<String, JsonNode> f = fields(at, node, Set.of("predict", "per-backend", "lead", "season", "step", "alpha"));
+    if (!"rps".equals(text(at + ".predict", f.get("predict")))) {
+      throw new IllegalArgumentException(at + ".predict: '" + f.get("predict").asText() + "' (expected: rps, the pool's request rate)");
+    }
+    JsonNode per = f.get("per-backend");
+    JsonNode alpha = f.get("alpha");
+    if (per == null || !per.isNumber()) {
+      throw new IllegalArgumentException(at + ".per-backend: " + per + " (expected: requests per second one backend serves, e.g. 200)");
+    }
+    if (alpha != null && !alpha.isNumber()) {
+      throw ValueType.wrongType(at + ".alpha", alpha, "a number in (0, 1]");
+    }
+    try {
+      return new ScalingConfig.Predictive(per.asDouble(), duration(at + ".lead", f.get("lead"), Duration.ofMinutes(10)),
+          duration(at + ".season", f.get("season"), Duration.ofDays(7)), duration(at + ".step", f.get("step"), Duration.ofMinutes(1)),
+          alpha == null ? 0.3 : alpha.asDouble());
+    } catch (IllegalArgumentException e) {
+      throw e.getMessage().startsWith(at) ? e : new IllegalArgumentException(at + ": " + e.getMessage(), e);
     }
   }
 

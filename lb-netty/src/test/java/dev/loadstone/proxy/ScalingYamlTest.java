@@ -56,6 +56,26 @@ class ScalingYamlTest {
   }
 
   @Test
+  void aPredictiveRuleAndItsHistoryFileAreRead() throws Exception {
+    ScalingConfig c = read("""
+        scaling:
+          history-file: /var/lib/loadstone/scaling-history
+          rules:
+            - {predict: rps, per-backend: 200, lead: 15m}
+            - {when: "cpu > 70%", add: 1}
+        """);
+    assertThat(c.predictive()).isEqualTo(new ScalingConfig.Predictive(200, Duration.ofMinutes(15), Duration.ofDays(7), Duration.ofMinutes(1), 0.3));
+    assertThat(c.rules()).extracting(r -> r.name()).containsExactly("cpu > 70%: add 1");
+    assertThat(c.historyFile().toString()).isEqualTo("/var/lib/loadstone/scaling-history");
+    assertThatThrownBy(() -> read("scaling: {rules: [{predict: rps, per-backend: 1}, {predict: rps, per-backend: 2}]}"))
+        .hasMessage("scaling.rules[1]: a second predictive rule (expected: at most one)");
+    assertThatThrownBy(() -> read("scaling: {rules: [{predict: cpu, per-backend: 1}]}"))
+        .hasMessage("scaling.rules[0].predict: 'cpu' (expected: rps, the pool's request rate)");
+    assertThatThrownBy(() -> read("scaling: {rules: [{predict: rps, per-backend: 100, lead: 8d}]}"))
+        .hasMessage("scaling.rules[0]: predictive lead: PT192H (expected: 0 <= lead < season PT168H)");
+  }
+
+  @Test
   void defaultsAreDocumented() throws Exception {
     ScalingConfig c = read("scaling: {rules: [{metric: cpu, target: 60%}]}");
     assertThat(c.interval()).isEqualTo(Duration.ofSeconds(5));

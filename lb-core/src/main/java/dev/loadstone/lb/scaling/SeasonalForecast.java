@@ -124,12 +124,18 @@ public final class SeasonalForecast {
   /** A forecast value for the step starting at {@code at}, and how it was made. */
   public record Forecast(double value, Instant at, String how) {}
 
-  /** The closed steps, oldest first, as {step start epoch ms, mean} pairs (for a history file). */
+  /**
+   * The steps, oldest first, as {step start epoch ms, mean} pairs (for a history file): the closed ones and the
+   * open one so far (restored, it counts as closed). Changes nothing.
+   */
   public double[][] history() {
-    close(); // the open step counts as closed once exported
-    openStep = Long.MIN_VALUE;
-    return Arrays.stream(stepOf).filter(s -> s != Long.MIN_VALUE).sorted()
-        .mapToObj(s -> new double[] {s * stepMillis, get(s)}).toArray(double[][]::new);
+    java.util.List<double[]> out = new java.util.ArrayList<>();
+    Arrays.stream(stepOf).filter(s -> s != Long.MIN_VALUE && s != openStep).sorted()
+        .forEach(s -> out.add(new double[] {s * stepMillis, get(s)}));
+    if (openCount > 0) {
+      out.add(new double[] {openStep * stepMillis, openSum / openCount});
+    }
+    return out.toArray(new double[0][]);
   }
 
   /** Puts recorded steps back ({step start epoch ms, mean} pairs, oldest first), e.g. after a restart. */

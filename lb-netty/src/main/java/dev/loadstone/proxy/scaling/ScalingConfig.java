@@ -16,7 +16,32 @@ import java.util.Objects;
  */
 public record ScalingConfig(Duration interval, int min, int max, Duration cooldown, Duration scaleInWindow,
     List<Rule> rules, List<ScheduledMinimum> schedule, String cpuHeader, List<String> command, URI webhook,
-    Duration hookTimeout) {
+    Duration hookTimeout, Predictive predictive, java.nio.file.Path historyFile) {
+  /**
+   * The predictive rule's settings: capacity per backend (requests per second), how far ahead, the season
+   * and step of its history, the smoothing weight.
+   */
+  public record Predictive(double perBackend, Duration lead, Duration season, Duration step, double alpha) {
+    public Predictive {
+      newForecast(step, season, lead, alpha); // checks them
+      Rule.predictive(newForecast(step, season, lead, alpha), perBackend);
+    }
+
+    /** A new, empty forecast with these settings. */
+    public dev.loadstone.lb.scaling.SeasonalForecast newForecast() {
+      return newForecast(step, season, lead, alpha);
+    }
+
+    private static dev.loadstone.lb.scaling.SeasonalForecast newForecast(Duration step, Duration season, Duration lead, double alpha) {
+      return new dev.loadstone.lb.scaling.SeasonalForecast(step, season, lead, alpha);
+    }
+
+    @Override
+    public String toString() {
+      return "predictive rps at " + perBackend + " per backend, " + lead + " ahead";
+    }
+  }
+
   public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
   public static final Duration DEFAULT_COOLDOWN = Duration.ofMinutes(3);
   public static final Duration DEFAULT_SCALE_IN_WINDOW = Duration.ofMinutes(5);
@@ -30,9 +55,11 @@ public record ScalingConfig(Duration interval, int min, int max, Duration cooldo
     advisor(Clock.systemUTC(), min, max, cooldown, scaleInWindow, rules, schedule); // checks bounds and schedule
   }
 
-  /** A new advisor with these policies, reading time from {@code clock}. */
-  public ScalingAdvisor advisor(Clock clock) {
-    return advisor(clock, min, max, cooldown, scaleInWindow, rules, schedule);
+  /** A new advisor with these policies (and {@code extra} rules, e.g. the predictive one), reading time from {@code clock}. */
+  public ScalingAdvisor advisor(Clock clock, Rule... extra) {
+    List<Rule> all = new java.util.ArrayList<>(rules);
+    all.addAll(List.of(extra));
+    return advisor(clock, min, max, cooldown, scaleInWindow, all, schedule);
   }
 
   private static ScalingAdvisor advisor(Clock clock, int min, int max, Duration cooldown, Duration window, List<Rule> rules,
@@ -45,6 +72,6 @@ public record ScalingConfig(Duration interval, int min, int max, Duration cooldo
 
   @Override
   public String toString() {
-    return "min " + min + ", max " + max + ", rules " + rules + ", schedule " + schedule;
+    return "min " + min + ", max " + max + ", rules " + rules + (predictive == null ? "" : " + " + predictive) + ", schedule " + schedule;
   }
 }

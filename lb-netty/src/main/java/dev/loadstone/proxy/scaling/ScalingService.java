@@ -40,9 +40,12 @@ import org.slf4j.LoggerFactory;
 public final class ScalingService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ScalingService.class);
   static final ObjectMapper JSON = new ObjectMapper();
+  private static final java.time.Duration SAVE_EVERY = java.time.Duration.ofMinutes(10);
 
   private final ScalingConfig config;
   private final ScalingAdvisor advisor;
+  private final dev.loadstone.lb.scaling.SeasonalForecast forecast; // the predictive rule's, or null
+  private Instant lastSave; // guarded by this
   private final PoolAdmin admin;
   private final ProxyMetrics metrics;
   private final LoadReports reports; // null: no CPU header configured
@@ -56,7 +59,16 @@ public final class ScalingService implements AutoCloseable {
 
   public ScalingService(ScalingConfig config, PoolAdmin admin, ProxyMetrics metrics, LoadReports reports, Clock clock) {
     this.config = config;
-    this.advisor = config.advisor(clock);
+    if (config.predictive() != null) {
+      this.forecast = config.predictive().newForecast();
+      if (config.historyFile() != null) {
+        HistoryFile.load(config.historyFile(), forecast);
+      }
+      this.advisor = config.advisor(clock, dev.loadstone.lb.scaling.Rule.predictive(forecast, config.predictive().perBackend()));
+    } else {
+      this.forecast = null;
+      this.advisor = config.advisor(clock);
+    }
     this.admin = admin;
     this.metrics = metrics;
     this.reports = reports;
@@ -98,6 +110,11 @@ public final class ScalingService implements AutoCloseable {
   /** One decision now (the timer calls this; tests may too). */
   public synchronized Decision sample() {
     Decision d = advisor.decide(load());
+    if (forecast != null && config.historyFile() != null
+        && (lastSave == null || !d.at().isBefore(lastSave.plus(SAVE_EVERY)))) {
+      HistoryFile.save(config.historyFile(), forecast);
+      lastSave = d.at();
+    }
     Decision before = last;
     last = d;
     if (before == null || before.desired() != d.desired()) {
@@ -154,6 +171,9 @@ public final class ScalingService implements AutoCloseable {
     n.put("max", advisor.max());
     ArrayNode rules = n.putArray("rules");
     advisor.rules().forEach(r -> rules.add(r.name()));
+    if (config.historyFile() != null) {
+      n.put("historyFile", config.historyFile().toString());
+    }
     ArrayNode schedule = n.putArray("schedule");
     advisor.schedule().forEach(s -> schedule.add(s.toString()));
     n.put("intervalSeconds", config.interval().toMillis() / 1000.0);
@@ -189,5 +209,10 @@ public final class ScalingService implements AutoCloseable {
       timer.shutdownNow();
     }
     hook.close();
+    synchronized (this) {
+      if (forecast != null && config.historyFile() != null) {
+        HistoryFile.save(config.historyFile(), forecast); // a restart keeps the model
+      }
+    }
   }
 }
