@@ -151,7 +151,9 @@ public final class PoolAdmin {
     if (isBeingRemoved(b.id()) && !keep(b.id())) {
       pool.add(b, Health.DOWN); // its last exchange ended just now and took it out
       sources.put(b.id(), Source.DNS);
-    } else if (s.weight() != b.weight()) {
+      return true;
+    }
+    if (s.weight() != b.weight()) {
       setWeight(b.id(), b.weight());
     }
     return true;

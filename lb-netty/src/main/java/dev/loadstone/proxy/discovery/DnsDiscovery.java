@@ -125,7 +125,7 @@ public final class DnsDiscovery implements AutoCloseable {
     final DnsTarget target;
     final Counter failures;
     final Counter empty;
-    List<Endpoint> last = List.of();
+    volatile List<Endpoint> last = List.of(); // written on the loop, read by known()
     final Set<String> owned = new LinkedHashSet<>();
     final Set<String> othersHave = new LinkedHashSet<>(); // named by the answer, owned by the file or the API
     int streak;
