@@ -23,7 +23,7 @@ final class ScalingYaml {
   private ScalingYaml() {}
 
   private static final Set<String> KEYS = Set.of("interval", "min", "max", "cooldown", "scale-in-window", "rules", "schedule",
-      "cpu-header", "hook", "history-file");
+      "cpu-header", "hook", "history-file", "drain-on-scale-in");
 
   static final ValueType<ScalingConfig> TYPE = new ValueType<>() {
     @Override
@@ -90,7 +90,8 @@ final class ScalingYaml {
           duration(key + ".cooldown", f.get("cooldown"), ScalingConfig.DEFAULT_COOLDOWN),
           duration(key + ".scale-in-window", f.get("scale-in-window"), ScalingConfig.DEFAULT_SCALE_IN_WINDOW),
           rules, schedule, header, command, webhook, hookTimeout, predictive,
-          f.get("history-file") == null ? null : java.nio.file.Path.of(text(key + ".history-file", f.get("history-file"))));
+          f.get("history-file") == null ? null : java.nio.file.Path.of(text(key + ".history-file", f.get("history-file"))),
+          bool(key + ".drain-on-scale-in", f.get("drain-on-scale-in")));
     } catch (IllegalArgumentException e) {
       throw e.getMessage().startsWith(key) ? e : new IllegalArgumentException(key + ": " + e.getMessage(), e);
     }
@@ -178,6 +179,16 @@ final class ScalingYaml {
 
   private static Duration duration(String key, JsonNode node, Duration dflt) {
     return node == null || node.isNull() ? dflt : Durations.parse(key, text(key, node));
+  }
+
+  private static boolean bool(String key, JsonNode node) {
+    if (node == null || node.isNull()) {
+      return false;
+    }
+    if (!node.isBoolean()) {
+      throw ValueType.wrongType(key, node, "true or false");
+    }
+    return node.booleanValue();
   }
 
   private static int integer(String key, JsonNode node, int dflt) {

@@ -16,7 +16,7 @@ import java.util.Objects;
  */
 public record ScalingConfig(Duration interval, int min, int max, Duration cooldown, Duration scaleInWindow,
     List<Rule> rules, List<ScheduledMinimum> schedule, String cpuHeader, List<String> command, URI webhook,
-    Duration hookTimeout, Predictive predictive, java.nio.file.Path historyFile) {
+    Duration hookTimeout, Predictive predictive, java.nio.file.Path historyFile, boolean drainOnScaleIn) {
   /**
    * The predictive rule's settings: capacity per backend (requests per second), how far ahead, the season
    * and step of its history, the smoothing weight.

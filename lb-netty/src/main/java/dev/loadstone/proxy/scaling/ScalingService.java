@@ -115,6 +115,16 @@ public final class ScalingService implements AutoCloseable {
       HistoryFile.save(config.historyFile(), forecast);
       lastSave = d.at();
     }
+    if (config.drainOnScaleIn()) {
+      for (String id : d.scaleIn()) { // drained backends no longer count as current: the next decision sees it done
+        try {
+          admin.drain(id);
+          log.info("scaling advisor: draining {} (scale-in to {})", id, d.desired());
+        } catch (IllegalArgumentException gone) {
+          // it left the pool since the load was read
+        }
+      }
+    }
     Decision before = last;
     last = d;
     if (before == null || before.desired() != d.desired()) {

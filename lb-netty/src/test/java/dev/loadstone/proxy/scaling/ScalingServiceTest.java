@@ -56,7 +56,30 @@ class ScalingServiceTest {
 
   private ScalingConfig config(Path history) {
     return new ScalingConfig(Duration.ofSeconds(5), 2, 6, Duration.ZERO, Duration.ZERO, List.of(), List.of(), null, List.of(), null,
-        Duration.ofSeconds(5), new ScalingConfig.Predictive(100, Duration.ofMinutes(1), Duration.ofDays(1), Duration.ofMinutes(1), 0.3), history);
+        Duration.ofSeconds(5), new ScalingConfig.Predictive(100, Duration.ofMinutes(1), Duration.ofDays(1), Duration.ofMinutes(1), 0.3), history,
+        false);
+  }
+
+  @Test
+  void drainOnScaleInDrainsTheNewestIdleBackendsAndStopsAtMin() {
+    pool.add(Backend.of("old-1", "127.0.0.1:9001", 1), Health.UP);
+    pool.add(Backend.of("old-2", "127.0.0.1:9002", 1), Health.UP);
+    ScalingService s = new ScalingService(new ScalingConfig(Duration.ofSeconds(5), 2, 6, Duration.ZERO, Duration.ZERO,
+        List.of(dev.loadstone.lb.scaling.Rule.threshold("rps-per-backend < 1", -1)), List.of(), null, List.of(), null,
+        Duration.ofSeconds(5), null, null, true), admin, metrics, null, clock);
+    assertThat(s.sample().desired()).isEqualTo(2); // the min
+    now = now.plusSeconds(60);
+    pool.add(Backend.of("new-1", "127.0.0.1:9003", 1), Health.UP);
+    now = now.plusSeconds(60);
+    s.sample(); // new-1 first seen now; 3 idle backends, the rule wants 2
+    assertThat(pool.snapshot().get("new-1").adminState()).isEqualTo(dev.loadstone.lb.AdminState.DRAINING);
+    Decision d = s.sample();
+    assertThat(d.current()).isEqualTo(2);
+    assertThat(d.desired()).isEqualTo(2);
+    assertThat(d.scaleIn()).isEmpty();
+    assertThat(pool.snapshot().get("old-1").adminState()).isEqualTo(dev.loadstone.lb.AdminState.ACTIVE);
+    assertThat(pool.snapshot().get("old-2").adminState()).isEqualTo(dev.loadstone.lb.AdminState.ACTIVE);
+    s.close();
   }
 
   @Test
