@@ -17,10 +17,11 @@ final class ConfigRules {
   private ConfigRules() {}
 
   /** {@code headerTimeout} is null when it was not set. */
-  static void check(List<Backend> backends, Algorithm algorithm, String hashKey, InetSocketAddress listen,
+  static void check(List<Backend> backends, boolean discovered, Algorithm algorithm, String hashKey, InetSocketAddress listen,
       InetSocketAddress admin, Duration headerTimeout, Duration idleTimeout) {
-    if (backends.isEmpty()) {
-      throw new IllegalArgumentException("backends: none (expected: at least one --backend host:port)");
+    if (backends.isEmpty() && !discovered) {
+      throw new IllegalArgumentException(
+          "backends: none (expected: at least one --backend host:port, --backend-dns NAME:PORT or --backend-srv _service._proto.NAME)");
     }
     if (algorithm == Algorithm.CONSISTENT_HASH && hashKey == null) {
       throw new IllegalArgumentException(

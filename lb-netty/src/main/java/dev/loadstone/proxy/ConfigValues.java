@@ -50,6 +50,13 @@ final class ConfigValues {
   Path adminTokenFile;
   Boolean watchConfig;
   List<Duration> latencyBuckets;
+  List<dev.loadstone.proxy.discovery.DnsTarget> backendDns;
+  List<dev.loadstone.proxy.discovery.DnsTarget> backendSrv;
+  InetSocketAddress dnsServer;
+  Duration dnsMinInterval;
+  Duration dnsMaxInterval;
+  dev.loadstone.proxy.discovery.DiscoverySettings discovery; // frozen only: null without a DNS target
+  dev.loadstone.proxy.scaling.ScalingConfig scaling;
 
   void addStickyKey(String keyId, byte[] secret) {
     if (keyId == null || keyId.isEmpty()) {
@@ -102,7 +109,22 @@ final class ConfigValues {
     f.adminTokenFile = adminTokenFile;
     f.watchConfig = or(watchConfig, true);
     f.latencyBuckets = or(latencyBuckets, ProxyConfig.DEFAULT_LATENCY_BUCKETS);
-    ConfigRules.check(f.backends, f.algorithm, f.hashKey, f.listen, f.admin, headerTimeout, f.idleTimeout);
+    List<dev.loadstone.proxy.discovery.DnsTarget> targets = new ArrayList<>(or(backendDns, List.of()));
+    targets.addAll(or(backendSrv, List.of()));
+    f.backendDns = or(backendDns, List.of());
+    f.backendSrv = or(backendSrv, List.of());
+    f.dnsServer = dnsServer;
+    f.dnsMinInterval = or(dnsMinInterval, dev.loadstone.proxy.discovery.DiscoverySettings.DEFAULT_MIN_INTERVAL);
+    f.dnsMaxInterval = or(dnsMaxInterval, dev.loadstone.proxy.discovery.DiscoverySettings.DEFAULT_MAX_INTERVAL);
+    if (dnsMaxInterval != null && f.dnsMaxInterval.compareTo(f.dnsMinInterval) < 0) {
+      throw new IllegalArgumentException("dns-max-interval: " + Durations.format(f.dnsMaxInterval)
+          + " (expected: at least dns-min-interval " + Durations.format(f.dnsMinInterval) + ")");
+    }
+    f.discovery = targets.isEmpty() ? null : new dev.loadstone.proxy.discovery.DiscoverySettings(targets, f.dnsServer,
+        f.dnsMinInterval, f.dnsMaxInterval.compareTo(f.dnsMinInterval) < 0 ? f.dnsMinInterval : f.dnsMaxInterval,
+        dev.loadstone.proxy.discovery.DiscoverySettings.DEFAULT_QUERY_TIMEOUT);
+    f.scaling = scaling;
+    ConfigRules.check(f.backends, f.discovery != null, f.algorithm, f.hashKey, f.listen, f.admin, headerTimeout, f.idleTimeout);
     return f;
   }
 

@@ -245,6 +245,9 @@ final class Exchange {
     HttpResponse r = rh.response;
     status = r.status().code();
     px.listeners.responseHeadersReceived(a.backend, status);
+    if (px.loadReports != null) {
+      px.loadReports.read(a.backend.id(), r.headers(), px.pool.ticker().read()); // scaling.cpu-header
+    }
     if (status == 101) {
       state = State.TUNNEL;
       attempt = null;

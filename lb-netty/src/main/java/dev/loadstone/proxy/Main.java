@@ -30,6 +30,8 @@ public final class Main {
   private ProxyServer server;
   private ProxyOperations ops;
   private volatile Reloader reloader;
+  private dev.loadstone.proxy.discovery.DnsDiscovery discovery; // null without backend-dns / backend-srv
+  private dev.loadstone.proxy.scaling.ScalingService scaling; // null without a scaling: section
 
   public Main() {
     this(new PrintWriter(System.out, true), new PrintWriter(System.err, true), true);
@@ -124,8 +126,22 @@ public final class Main {
       ops.describe(cfg.algorithm().flagName(), List.of("proxy http://" + ConfigRules.hostPort(server.localAddress()),
           "admin http://" + ConfigRules.hostPort(ops.adminAddress())));
       ops.start();
+      if (cfg.discovery() != null) {
+        discovery = dev.loadstone.proxy.discovery.DnsDiscovery.start(ops.admin(), cfg.discovery(), ops.metrics().registry());
+      }
+      if (cfg.scaling() != null) {
+        scaling = new dev.loadstone.proxy.scaling.ScalingService(cfg.scaling(), ops.admin(), ops.metrics(), server.loadReports(),
+            java.time.Clock.systemUTC()).start();
+        ops.scaling(scaling::json);
+      }
       ops.serving(true);
     } catch (RuntimeException | InterruptedException e) {
+      if (scaling != null) {
+        scaling.close();
+      }
+      if (discovery != null) {
+        discovery.close();
+      }
       if (server != null) {
         server.close();
       }
@@ -155,6 +171,12 @@ public final class Main {
       log.info("lb-proxy stopping: no new connections; finishing in-flight requests (up to {})", Durations.format(now.shutdownTimeout()));
       ops.serving(false);
       reloader.close();
+      if (scaling != null) {
+        scaling.close();
+      }
+      if (discovery != null) {
+        discovery.close(); // first: no backend joins or leaves while the last exchanges finish
+      }
       server.shutdownGracefully(now.shutdownTimeout()).join();
       ops.close();
       log.info("lb-proxy stopped");
@@ -183,5 +205,15 @@ public final class Main {
 
   ProxyServer server() {
     return server;
+  }
+
+  /** The scaling advisor, or null when the config has no scaling: section. */
+  dev.loadstone.proxy.scaling.ScalingService scaling() {
+    return scaling;
+  }
+
+  /** Discovery by DNS, or null when the config names no DNS target. */
+  dev.loadstone.proxy.discovery.DnsDiscovery discovery() {
+    return discovery;
   }
 }

@@ -152,6 +152,25 @@ public final class ProxyConfig {
   /** Upper bounds of the response-time histogram buckets, increasing (default {@link #DEFAULT_LATENCY_BUCKETS}). */
   public List<Duration> latencyBuckets() { return v.latencyBuckets; }
 
+  /** Backends found by DNS ({@code backend-dns}, {@code backend-srv}, {@code dns-*}), or null when no name is set. */
+  public dev.loadstone.proxy.discovery.DiscoverySettings discovery() { return v.discovery; }
+
+  /** The name server discovery asks, or null for the system's ({@code /etc/resolv.conf}). */
+  public InetSocketAddress dnsServer() { return v.dnsServer; }
+
+  public Duration dnsMinInterval() { return v.dnsMinInterval; }
+
+  public Duration dnsMaxInterval() { return v.dnsMaxInterval; }
+
+  /** The scaling advisor's settings (the {@code scaling:} section), or null when it is off. */
+  public dev.loadstone.proxy.scaling.ScalingConfig scaling() { return v.scaling; }
+
+  /** The {@code backend-dns} targets, as {@code NAME:PORT}. */
+  public List<String> backendDns() { return v.backendDns.stream().map(Object::toString).toList(); }
+
+  /** The {@code backend-srv} targets, as {@code _service._proto.NAME}. */
+  public List<String> backendSrv() { return v.backendSrv.stream().map(Object::toString).toList(); }
+
   @Override
   public String toString() {
     return "ProxyConfig(listen=" + v.listen + ", backends=" + v.backends + ", algorithm=" + v.algorithm.flagName() + ")";
@@ -365,6 +384,46 @@ public final class ProxyConfig {
     public Builder latencyBuckets(List<Duration> bounds) {
       once(v.latencyBuckets, "latency-buckets");
       v.latencyBuckets = ConfigChecks.buckets("latency-buckets", new ArrayList<>(bounds));
+      return this;
+    }
+
+    /** Names whose A and AAAA records are backends, each {@code NAME:PORT} (repeatable {@code --backend-dns}). */
+    public Builder backendDns(List<String> specs) {
+      once(v.backendDns, "backend-dns");
+      v.backendDns = specs.stream().map(dev.loadstone.proxy.discovery.DnsTarget::address).toList();
+      return this;
+    }
+
+    /** SRV names whose records are backends, each {@code _service._proto.NAME} (repeatable {@code --backend-srv}). */
+    public Builder backendSrv(List<String> specs) {
+      once(v.backendSrv, "backend-srv");
+      v.backendSrv = specs.stream().map(dev.loadstone.proxy.discovery.DnsTarget::srv).toList();
+      return this;
+    }
+
+    /** The name server discovery asks (default: the system's, from /etc/resolv.conf). */
+    public Builder dnsServer(InetSocketAddress address) {
+      v.dnsServer = Objects.requireNonNull(once(v.dnsServer, "dns-server", address), "dns-server");
+      return this;
+    }
+
+    public Builder dnsMinInterval(Duration d) {
+      once(v.dnsMinInterval, "dns-min-interval");
+      if (Objects.requireNonNull(d, "dns-min-interval").compareTo(Duration.ofMillis(10)) < 0) {
+        throw new IllegalArgumentException("dns-min-interval: " + Durations.format(d) + " (expected: >= 10ms)");
+      }
+      v.dnsMinInterval = d;
+      return this;
+    }
+
+    public Builder dnsMaxInterval(Duration d) {
+      v.dnsMaxInterval = positive("dns-max-interval", once(v.dnsMaxInterval, "dns-max-interval", d));
+      return this;
+    }
+
+    /** Turns the scaling advisor on with these settings. */
+    public Builder scaling(dev.loadstone.proxy.scaling.ScalingConfig s) {
+      v.scaling = Objects.requireNonNull(once(v.scaling, "scaling", s), "scaling");
       return this;
     }
 

@@ -17,6 +17,8 @@ final class ProxyContext {
   final String stickyCookieAttributes;
   private final Map<EventExecutor, BackendConnections> connections;
   volatile boolean draining;
+  /** The CPU reports read from response heads (scaling.cpu-header), or null when none is configured. */
+  final dev.loadstone.proxy.scaling.LoadReports loadReports;
 
   ProxyContext(ProxyConfig config, BackendPool pool, Listeners listeners, RequestHeaderPolicy requestHeaders,
       Map<EventExecutor, BackendConnections> connections) {
@@ -29,6 +31,8 @@ final class ProxyContext {
     long maxAge = config.stickyMaxAge().getSeconds();
     this.stickyCookieAttributes = "; Path=/" + (maxAge > 0 ? "; Max-Age=" + maxAge : "") + "; HttpOnly; SameSite=Lax";
     this.connections = new IdentityHashMap<>(connections);
+    this.loadReports = config.scaling() == null || config.scaling().cpuHeader() == null ? null
+        : new dev.loadstone.proxy.scaling.LoadReports(config.scaling().cpuHeader(), config.scaling().interval().multipliedBy(6));
   }
 
   BackendConnections connections(EventLoop loop) {

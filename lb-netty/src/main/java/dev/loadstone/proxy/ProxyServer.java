@@ -145,6 +145,11 @@ public final class ProxyServer implements AutoCloseable {
   }
 
   /** The backend pool: change health, admin state, weights or membership here; the proxy follows. */
+  /** The CPU reports read from backends' responses ({@code scaling.cpu-header}), or null when none is configured. */
+  public dev.loadstone.proxy.scaling.LoadReports loadReports() {
+    return context.loadReports;
+  }
+
   public BackendPool pool() {
     return pool;
   }

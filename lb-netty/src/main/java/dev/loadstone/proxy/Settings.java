@@ -51,7 +51,8 @@ final class Settings {
           (d, v) -> d.config.listen(v))
           .shows(ProxyConfig::listen),
       s("backends", "backend", "HOST:PORT[,weight=N][,id=NAME]", BACKENDS, "required",
-          "A backend; weight 1..1000 (default 1), id defaults to the address. Repeatable; flags replace the file's list.",
+          "A backend; weight 1..1000 (default 1), id defaults to the address. Repeatable; flags replace the file's list."
+              + " Required unless backend-dns or backend-srv names some.",
           (d, v) -> v.forEach(d.config::addBackend))
           .shows(ProxyConfig::backends).live(),
       s("algorithm", "NAME", ALGORITHM, "round-robin",
@@ -181,7 +182,29 @@ final class Settings {
       s("latency-buckets", "latency-bucket", "DURATION", list(DURATION), "[5ms, 10ms, 25ms, 50ms, 100ms, 250ms, 500ms, 1s, 2500ms, 5s, 10s]",
           "Upper bounds of the response-time histogram buckets (SLO thresholds), increasing. Repeatable.",
           (d, v) -> d.config.latencyBuckets(v))
-          .shows(ProxyConfig::latencyBuckets));
+          .shows(ProxyConfig::latencyBuckets),
+      s("backend-dns", "backend-dns", "NAME:PORT", list(STRING), "none",
+          "Backends from DNS: every A and AAAA address of NAME, on PORT, re-resolved at the records' TTL. Repeatable.",
+          (d, v) -> d.config.backendDns(v))
+          .shows(ProxyConfig::backendDns),
+      s("backend-srv", "backend-srv", "_SERVICE._PROTO.NAME", list(STRING), "none",
+          "Backends from DNS SRV records (port, priority, weight), e.g. _http._tcp.app.internal. Repeatable.",
+          (d, v) -> d.config.backendSrv(v))
+          .shows(ProxyConfig::backendSrv),
+      s("dns-server", "HOST:PORT", ADDRESS, "system (/etc/resolv.conf)",
+          "Name server that backend-dns and backend-srv ask.", (d, v) -> d.config.dnsServer(v))
+          .shows(ProxyConfig::dnsServer),
+      s("dns-min-interval", "DURATION", DURATION, "5s",
+          "Shortest time between two lookups of a name (also the retry after a failed or empty answer).",
+          (d, v) -> d.config.dnsMinInterval(v))
+          .shows(ProxyConfig::dnsMinInterval),
+      s("dns-max-interval", "DURATION", DURATION, "5m", "Longest time between two lookups of a name, whatever its TTL.",
+          (d, v) -> d.config.dnsMaxInterval(v))
+          .shows(ProxyConfig::dnsMaxInterval),
+      new Setting<>("scaling", null, null, ScalingYaml.TYPE, "off",
+          "The scaling advisor: bounds, rules, schedule, CPU header and hook (a mapping; see Scaling advisor). YAML only.",
+          List.of(), (d, v) -> d.config.scaling(v))
+          .shows(ProxyConfig::scaling));
 
   private static final Map<String, Setting<?>> BY_KEY = new LinkedHashMap<>();
 

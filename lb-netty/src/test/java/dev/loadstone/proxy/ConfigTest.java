@@ -127,7 +127,7 @@ class ConfigTest {
 
   @Test
   void anEmptyFileAndAnEmptyValueMeanTheDefaults() throws Exception {
-    assertFileError("# nothing yet\n", null, "backends: none (expected: at least one --backend host:port)");
+    assertFileError("# nothing yet\n", null, "backends: none (expected: at least one --backend host:port, --backend-dns NAME:PORT or --backend-srv _service._proto.NAME)");
     ProxyConfig c = ProxyConfig.load(yaml("backends: [127.0.0.1:9001]\nhash-key:\nretries:\n"));
     assertThat(c.hashKey()).isNull();
     assertThat(c.retries()).isEqualTo(2);

@@ -60,7 +60,7 @@ class MainTest {
   @Test
   void noBackendIsOneLine() {
     assertThat(run("--listen", "127.0.0.1:0")).isEqualTo(1);
-    assertOneLineError("flags: backends: none (expected: at least one --backend host:port)");
+    assertOneLineError("flags: backends: none (expected: at least one --backend host:port, --backend-dns NAME:PORT or --backend-srv _service._proto.NAME)");
   }
 
   @Test

@@ -148,9 +148,17 @@ final class AdminApi {
       int seconds = h == null ? BackendHistory.SECONDS : history(h.get(0));
       return json(HttpResponseStatus.OK, view.status(snapshot, seconds));
     }
+    if (seg.size() == 2 && seg.get(0).equals("api") && seg.get(1).equals("scaling")) {
+      allow(method, "GET");
+      java.util.function.Supplier<ObjectNode> scaling = server.scaling();
+      if (scaling == null) {
+        throw new BadInput(HttpResponseStatus.NOT_FOUND, "path", "path: '" + path + "' (the scaling advisor is off: configure scaling: in the YAML)");
+      }
+      return json(HttpResponseStatus.OK, scaling.get());
+    }
     if (seg.size() < 2 || !seg.get(0).equals("api") || !seg.get(1).equals("backends") || seg.size() > 4) {
       throw new BadInput(HttpResponseStatus.NOT_FOUND, "path",
-          "path: '" + path + "' (expected: /, /metrics, /healthz, /readyz, /api/status or /api/backends...)");
+          "path: '" + path + "' (expected: /, /metrics, /healthz, /readyz, /api/status, /api/scaling or /api/backends...)");
     }
     return backends.route(method, path, seg.subList(2, seg.size()), body);
   }

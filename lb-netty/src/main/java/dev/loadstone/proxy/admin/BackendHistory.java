@@ -95,6 +95,11 @@ final class BackendHistory {
     return recent.getTotalCount() == 0 ? Double.NaN : recent.getValueAtPercentile(95) / 1e6;
   }
 
+  /** Adds the last 10 s of response times to {@code into} (the pool-wide percentiles of the scaling advisor). */
+  synchronized void addRecentTo(Histogram into) {
+    into.add(recent);
+  }
+
   /** The last {@code n} seconds, oldest first: requests per second (all classes) and p95 in ms (NaN: none). */
   synchronized double[][] series(int n) {
     int m = Math.min(n, filled);

@@ -96,6 +96,10 @@ final class BackendView {
     n.put("serving", server.serving());
     n.put("available", snapshot.available().size());
     n.put("total", snapshot.all().size());
+    java.util.function.Supplier<ObjectNode> scaling = server.scaling();
+    if (scaling != null) {
+      n.set("scaling", scaling.get()); // the advisor's recommendation, for the status page
+    }
     ArrayNode list = n.putArray("backends");
     for (BackendState s : snapshot.all()) {
       ObjectNode b = backend(s);

@@ -125,6 +125,40 @@ public final class PoolAdmin {
     return b;
   }
 
+  /**
+   * Puts a backend that discovery found into the pool, owned by {@link Source#DNS}: added DOWN (it takes traffic
+   * once its health checks pass, and ramps up when the pool has slow start), or, when it is already draining
+   * towards removal, kept (the removal cancelled); a weight change is applied. Returns false, changing nothing,
+   * when another owner (the file or the admin API) has this id or address: discovery never takes a backend over.
+   */
+  public synchronized boolean putDiscovered(Backend b) {
+    BackendState s = pool.snapshot().get(b.id());
+    if (s != null && (source(b.id()) != Source.DNS || !s.backend().address().equals(b.address()))) {
+      return false;
+    }
+    if (s == null) {
+      for (BackendState o : pool.snapshot().all()) {
+        if (o.backend().address().equals(b.address())) {
+          return false;
+        }
+      }
+      pool.add(b, Health.DOWN);
+      sources.put(b.id(), Source.DNS);
+      changed(b.id());
+      log.info("{} discovered (weight {}): DOWN until it passes its health checks", b.id(), b.weight());
+      return true;
+    }
+    if (isBeingRemoved(b.id()) && !keep(b.id())) {
+      pool.add(b, Health.DOWN); // its last exchange ended just now and took it out
+      sources.put(b.id(), Source.DNS);
+      return true;
+    }
+    if (s.weight() != b.weight()) {
+      setWeight(b.id(), b.weight());
+    }
+    return true;
+  }
+
   public void drain(String id) {
     pool.drain(id, drainTimeout);
     changed(id);

@@ -253,6 +253,22 @@ public final class ProxyMetrics implements HealthObserver {
     return Double.isNaN(ms) ? null : Duration.ofNanos((long) (ms * 1e6));
   }
 
+  /**
+   * Pool-wide response-time percentiles over the last 10 s in milliseconds (every backend's responses in one
+   * histogram), e.g. {@code latencyMillis(95, 99)}; NaN without a response in that time.
+   */
+  public double[] latencyMillis(double... percentiles) {
+    org.HdrHistogram.Histogram all = new org.HdrHistogram.Histogram(1, TimeUnit.MINUTES.toNanos(10), 2);
+    for (BackendMeters m : backends.values()) {
+      m.history.addRecentTo(all);
+    }
+    double[] out = new double[percentiles.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = all.getTotalCount() == 0 ? Double.NaN : all.getValueAtPercentile(percentiles[i]) / 1e6;
+    }
+    return out;
+  }
+
   /** Closes one second of every backend's history (the admin server calls this once a second). */
   public void sample() {
     long now = ticker.read();

@@ -68,6 +68,11 @@ public final class ProxyOperations implements AutoCloseable {
     status.describe(algorithm, listeners);
   }
 
+  /** Publishes the scaling advisor's view at {@code GET /api/scaling} and in {@code /api/status} (null: off). */
+  public void scaling(java.util.function.Supplier<com.fasterxml.jackson.databind.node.ObjectNode> view) {
+    status.scaling(view);
+  }
+
   /** Whether the proxy is listening and not shutting down: {@code /readyz} says ready only then (with a backend up). */
   public void serving(boolean on) {
     status.serving(on);

@@ -18,6 +18,7 @@ final class ServerStatus {
   private volatile String algorithm = "unknown";
   private volatile List<String> listeners = List.of();
   private volatile boolean serving;
+  private volatile java.util.function.Supplier<com.fasterxml.jackson.databind.node.ObjectNode> scaling; // null: advisor off
 
   ServerStatus(Clock clock) {
     this.clock = clock;
@@ -31,6 +32,15 @@ final class ServerStatus {
 
   void serving(boolean on) {
     serving = on;
+  }
+
+  /** What {@code /api/scaling} and the status page show of the scaling advisor; null turns it off. */
+  void scaling(java.util.function.Supplier<com.fasterxml.jackson.databind.node.ObjectNode> view) {
+    scaling = view;
+  }
+
+  java.util.function.Supplier<com.fasterxml.jackson.databind.node.ObjectNode> scaling() {
+    return scaling;
   }
 
   boolean serving() {

@@ -106,7 +106,9 @@
   function render(s) {
     document.getElementById("summary").textContent = "version " + s.version + ", " + s.algorithm + ", listening on "
         + s.listeners.join(", ") + ", up " + uptime(s.uptimeSeconds) + ". " + s.available + " of " + s.total
-        + " backends available" + (s.serving ? "." : " (not serving).");
+        + " backends available" + (s.serving ? "." : " (not serving).")
+        + (s.scaling && s.scaling.desired !== undefined ? " Scaling advisor: " + s.scaling.desired + " backends wanted ("
+            + s.scaling.rule + ": " + s.scaling.reason + ")." : "");
     var rows = document.createDocumentFragment();
     s.backends.forEach(function (b) { rows.appendChild(row(b, s.now)); });
     while (body.firstChild) body.removeChild(body.firstChild);

@@ -1,0 +1,83 @@
+package dev.loadstone.proxy;
+
+import static dev.loadstone.proxy.discovery.TestDnsServer.a;
+import static dev.loadstone.proxy.discovery.TestDnsServer.srv;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loadstone.proxy.discovery.TestDnsServer;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The standalone proxy finds its backends by DNS SRV records, sends them traffic once checked, and follows changes. */
+class DiscoveryIT {
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private final TestOrigin one = TestOrigin.start("one");
+  private final TestOrigin two = TestOrigin.start("two");
+  private final TestDnsServer dns;
+  private Main main;
+
+  DiscoveryIT() throws InterruptedException {
+    dns = new TestDnsServer();
+  }
+
+  @AfterEach
+  void stop() {
+    if (main != null) {
+      if (main.discovery() != null) {
+        main.discovery().close();
+      }
+      main.server().close();
+      main.operations().close();
+    }
+    dns.close();
+    one.close();
+    two.close();
+  }
+
+  private String get(String url) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  @Test
+  void backendsFromSrvRecordsJoinThroughHealthChecksAndLeaveWhenTheirRecordGoes() throws Exception {
+    dns.set("_http._tcp.app.test", srv(10, 1, one.port(), "one.test", 0), srv(10, 1, two.port(), "two.test", 0));
+    dns.set("one.test", a("127.0.0.1", 0));
+    dns.set("two.test", a("127.0.0.1", 0));
+    main = new Main(new PrintWriter(new StringWriter(), true), new PrintWriter(new StringWriter(), true), false);
+    int code = Main.run(new String[] {"--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0", "--backend-srv", "_http._tcp.app.test",
+        "--dns-server", "127.0.0.1:" + dns.address().getPort(), "--dns-min-interval", "50ms",
+        "--health-interval", "100ms", "--health-timeout", "50ms", "--health-rise", "1"}, main);
+    assertThat(code).isZero();
+    String proxy = "http://127.0.0.1:" + main.server().localAddress().getPort() + "/";
+    String api = "http://127.0.0.1:" + main.operations().adminAddress().getPort() + "/api/backends";
+
+    Set<String> answered = new HashSet<>();
+    await().atMost(Duration.ofSeconds(10)).until(() -> {
+      answered.add(get(proxy));
+      return answered.containsAll(Set.of("one", "two"));
+    });
+    JsonNode list = new ObjectMapper().readTree(get(api));
+    assertThat(list).hasSize(2);
+    for (JsonNode b : list) {
+      assertThat(b.get("source").asText()).isEqualTo("dns");
+    }
+
+    dns.set("_http._tcp.app.test", srv(10, 1, two.port(), "two.test", 0));
+    await().atMost(Duration.ofSeconds(10)).until(() -> new ObjectMapper().readTree(get(api)).size() == 1);
+    for (int i = 0; i < 10; i++) {
+      assertThat(get(proxy)).isEqualTo("two");
+    }
+  }
+}
