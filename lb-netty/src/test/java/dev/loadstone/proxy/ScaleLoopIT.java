@@ -126,7 +126,7 @@ class ScaleLoopIT {
     await().atMost(Duration.ofSeconds(90)).until(() -> backends(admin).size() == 2);
     rate = 0;
     assertThat(failed.get()).as("failed requests of " + (ok.get() + failed.get())).isZero();
-    assertThat(ok.get()).isGreaterThan(300);
+    assertThat(ok.get()).as("the load really ran (its count depends on how fast the pool grew)").isGreaterThan(100);
     try (Stream<Path> pids = Files.list(dir)) {
       assertThat(pids.filter(f -> f.toString().endsWith(".pid")).count()).as("the hook stopped the backends it removed").isEqualTo(2);
     }
