@@ -46,6 +46,11 @@ final class ConfigValues {
   Path adminTokenFile;
   Boolean watchConfig;
   List<Duration> latencyBuckets;
+  String accessLog;
+  String accessLogFormat;
+  String requestIdHeader;
+  boolean requestIdOff;
+  Boolean requestIdResponse;
 
   void addStickyKey(String keyId, byte[] secret) {
     if (keyId == null || keyId.isEmpty()) {
@@ -94,6 +99,11 @@ final class ConfigValues {
     f.adminTokenFile = adminTokenFile;
     f.watchConfig = or(watchConfig, true);
     f.latencyBuckets = or(latencyBuckets, ProxyConfig.DEFAULT_LATENCY_BUCKETS);
+    f.accessLog = or(accessLog, "stdout");
+    f.accessLogFormat = or(accessLogFormat, "text");
+    f.requestIdHeader = requestIdOff ? null : or(requestIdHeader, ProxyConfig.DEFAULT_REQUEST_ID_HEADER);
+    f.requestIdOff = requestIdOff;
+    f.requestIdResponse = or(requestIdResponse, false);
     ConfigRules.check(f.backends, f.algorithm, f.hashKey, f.listen, f.admin, headerTimeout, f.idleTimeout);
     return f;
   }

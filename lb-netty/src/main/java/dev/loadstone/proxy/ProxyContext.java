@@ -1,6 +1,7 @@
 package dev.loadstone.proxy;
 
 import dev.loadstone.lb.BackendPool;
+import dev.loadstone.proxy.accesslog.AccessLog;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.EventExecutor;
 import java.util.IdentityHashMap;
@@ -15,11 +16,14 @@ final class ProxyContext {
   final HashKey hashKey;
   final String stickyCookie;
   final String stickyCookieAttributes;
+  /** Null when the access log is off. */
+  final AccessLog accessLog;
+  final RequestIds requestIds;
   private final Map<EventExecutor, BackendConnections> connections;
   volatile boolean draining;
 
   ProxyContext(ProxyConfig config, BackendPool pool, Listeners listeners, RequestHeaderPolicy requestHeaders,
-      Map<EventExecutor, BackendConnections> connections) {
+      Map<EventExecutor, BackendConnections> connections, AccessLog accessLog) {
     this.config = config;
     this.pool = pool;
     this.listeners = listeners;
@@ -29,6 +33,8 @@ final class ProxyContext {
     long maxAge = config.stickyMaxAge().getSeconds();
     this.stickyCookieAttributes = "; Path=/" + (maxAge > 0 ? "; Max-Age=" + maxAge : "") + "; HttpOnly; SameSite=Lax";
     this.connections = new IdentityHashMap<>(connections);
+    this.accessLog = accessLog;
+    this.requestIds = new RequestIds(config.requestIdHeader(), config.requestIdResponse());
   }
 
   BackendConnections connections(EventLoop loop) {

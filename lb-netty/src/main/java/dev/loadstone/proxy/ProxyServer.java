@@ -3,6 +3,7 @@ package dev.loadstone.proxy;
 import dev.loadstone.lb.BackendPool;
 import dev.loadstone.lb.Health;
 import dev.loadstone.lb.Ticker;
+import dev.loadstone.proxy.accesslog.AccessLog;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -28,7 +29,6 @@ import io.netty.resolver.dns.DnsNameResolverBuilder;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.UncheckedIOException;
-import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,6 +61,8 @@ public final class ProxyServer implements AutoCloseable {
   private final DnsAddressResolverGroup resolver;
   private final Class<? extends ServerSocketChannel> serverChannelType;
   private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+  private final AccessLog accessLog; // null: off
+  private final AcceptErrors acceptErrors = new AcceptErrors(Ticker.system(), AcceptErrors.INTERVAL);
 
   private ProxyServer(Builder b) {
     this.config = b.config;
@@ -88,7 +90,8 @@ public final class ProxyServer implements AutoCloseable {
     List<Cidr> trusted = config.trustedProxies().stream().map(Cidr::parse).collect(Collectors.toList());
     RequestHeaderPolicy headers =
         new RequestHeaderPolicy(trusted, config.stripRequestHeaders(), TrailerPolicy.allowing("forward-trailers", config.forwardedTrailers()));
-    this.context = new ProxyContext(config, pool, new Listeners(b.listeners), headers, conns);
+    this.accessLog = b.accessLog != null ? b.accessLog : AccessLog.open(config.accessLog(), config.accessLogFormat());
+    this.context = new ProxyContext(config, pool, new Listeners(b.listeners), headers, conns, accessLog);
     this.clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
     ServerBootstrap sb =
         new ServerBootstrap()
@@ -100,18 +103,14 @@ public final class ProxyServer implements AutoCloseable {
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childHandler(new ProxyInitializer(context, clients));
     try {
-      this.serverChannel = sb.bind(config.listen()).syncUninterruptibly().channel();
-    } catch (Exception e) { // bind failures arrive as (sneaky) checked exceptions
+      this.serverChannel = Listening.bind(sb, config.listen(), acceptErrors);
+    } catch (UncheckedIOException e) {
       group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
       resolver.close();
-      if (e instanceof BindException || e.getCause() instanceof BindException || String.valueOf(e.getMessage()).contains("in use")) {
-        throw new UncheckedIOException(
-            "listen " + config.listen().getHostString() + ":" + config.listen().getPort() + ": address already in use",
-            new BindException(e.getMessage()));
+      if (accessLog != null) {
+        accessLog.close();
       }
-      throw new UncheckedIOException(
-          "listen " + config.listen().getHostString() + ":" + config.listen().getPort() + ": cannot bind (" + e.getMessage() + ")",
-          new java.io.IOException(e));
+      throw e;
     }
   }
 
@@ -172,6 +171,23 @@ public final class ProxyServer implements AutoCloseable {
     return clients.size();
   }
 
+  /** Access log lines dropped because its queue was full or a write failed (0 when the log is off). */
+  public long accessLogDropped() {
+    return accessLog == null ? 0 : accessLog.dropped();
+  }
+
+  /** Reopens the access log file (SIGUSR1, after logrotate renamed it); nothing when it is stdout or off. */
+  public void reopenAccessLog() {
+    if (accessLog != null) {
+      accessLog.reopen();
+    }
+  }
+
+  /** Connections that could not be accepted (at the descriptor limit, mostly) since start. */
+  public long acceptErrors() {
+    return acceptErrors.count();
+  }
+
   /** Stops accepting and closes every connection now. */
   @Override
   public void close() {
@@ -184,6 +200,9 @@ public final class ProxyServer implements AutoCloseable {
     closeBackendConnections();
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     resolver.close();
+    if (accessLog != null) {
+      accessLog.close(); // after the loops stopped: every exchange's line is queued
+    }
   }
 
   /**
@@ -231,6 +250,7 @@ public final class ProxyServer implements AutoCloseable {
     private Ticker ticker;
     private int threads;
     private boolean forceNio;
+    private AccessLog accessLog;
 
     private Builder(ProxyConfig config) {
       this.config = Objects.requireNonNull(config, "config");
@@ -274,6 +294,15 @@ public final class ProxyServer implements AutoCloseable {
         throw new IllegalArgumentException("eventLoopThreads: " + n + " (expected: >= 0)");
       }
       threads = n;
+      return this;
+    }
+
+    /** Uses this access log instead of the one the config names; the server closes it when it stops. */
+    public Builder accessLog(AccessLog log) {
+      if (accessLog != null) {
+        throw new IllegalStateException("accessLog was already set");
+      }
+      accessLog = Objects.requireNonNull(log, "accessLog");
       return this;
     }
 

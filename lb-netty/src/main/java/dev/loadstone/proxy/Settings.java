@@ -165,7 +165,24 @@ final class Settings {
       s("latency-buckets", "latency-bucket", "DURATION", list(DURATION), "[5ms, 10ms, 25ms, 50ms, 100ms, 250ms, 500ms, 1s, 2500ms, 5s, 10s]",
           "Upper bounds of the response-time histogram buckets (SLO thresholds), increasing. Repeatable.",
           (d, v) -> d.config.latencyBuckets(v))
-          .shows(ProxyConfig::latencyBuckets));
+          .shows(ProxyConfig::latencyBuckets),
+      s("access-log", "DEST", STRING, "stdout",
+          "Access log destination: stdout, off, or a file (appended; reopened on SIGUSR1 for logrotate).",
+          (d, v) -> d.config.accessLog(v))
+          .shows(ProxyConfig::accessLog),
+      s("access-log-format", "FORMAT", STRING, "text",
+          "Access log lines: text (HAProxy httplog style), json (one object per line) or a template of %{name}"
+              + " placeholders, e.g. '%{client} %{status} %{duration_ms}'.",
+          (d, v) -> d.config.accessLogFormat(v))
+          .shows(ProxyConfig::accessLogFormat),
+      s("request-id-header", "NAME", STRING, "X-Request-Id",
+          "Header carrying the request id to backends; a trusted proxy's valid value is kept, else a new id is"
+              + " generated; none turns request ids off.",
+          (d, v) -> d.config.requestIdHeader(v))
+          .shows(c -> c.requestIdHeader() == null ? "none" : c.requestIdHeader()),
+      s("request-id-response", "BOOL", BOOLEAN, "false", "Also send the request id header to the client in each response.",
+          (d, v) -> d.config.requestIdResponse(v))
+          .shows(ProxyConfig::requestIdResponse));
 
   private static final Map<String, Setting<?>> BY_KEY = new LinkedHashMap<>();
 
