@@ -18,7 +18,7 @@ final class Template implements AccessLogFormat {
     for (int i = 0; i < spec.length(); i++) {
       char c = spec.charAt(i);
       if (c == '\n' || c == '\r') {
-        throw new IllegalArgumentException("access-log-format: a line break at " + i + " (expected: one line)");
+        throw new IllegalArgumentException("access-log-format: a line break at character " + (i + 1) + " (expected: one line)");
       }
       if (c != '%') {
         lit.append(c);
@@ -28,7 +28,7 @@ final class Template implements AccessLogFormat {
       } else if (i + 1 < spec.length() && spec.charAt(i + 1) == '{') {
         int end = spec.indexOf('}', i + 2);
         if (end < 0) {
-          throw new IllegalArgumentException("access-log-format: unclosed placeholder at " + i + " '"
+          throw new IllegalArgumentException("access-log-format: unclosed placeholder at character " + (i + 1) + " '"
               + spec.substring(i) + "' (expected: %{name})");
         }
         String name = spec.substring(i + 2, end);
@@ -44,7 +44,7 @@ final class Template implements AccessLogFormat {
         parts.add(f);
         i = end;
       } else {
-        throw new IllegalArgumentException("access-log-format: a lone '%' at " + i + " (expected: %{name} or %%)");
+        throw new IllegalArgumentException("access-log-format: a lone '%' at character " + (i + 1) + " (expected: %{name} or %%)");
       }
     }
     if (lit.length() > 0) {
