@@ -129,7 +129,6 @@ public final class AccessLog implements AutoCloseable {
         reopen = false;
         try {
           sink.reopen();
-          log.info("access log {} reopened", sink);
         } catch (IOException | RuntimeException e) {
           warn("cannot reopen access log " + sink + ": " + e.getMessage());
         }
@@ -199,8 +198,8 @@ public final class AccessLog implements AutoCloseable {
 
     /** Lines that may wait for the writer (rounded up to a power of two); more are dropped and counted. */
     public Builder capacity(int lines) {
-      if (lines < 1 || lines > (1 << 24)) {
-        throw new IllegalArgumentException("access log capacity: " + lines + " (expected: 1..16777216)");
+      if (lines < 2 || lines > (1 << 24)) {
+        throw new IllegalArgumentException("access log capacity: " + lines + " (expected: 2..16777216)");
       }
       capacity = lines;
       return this;

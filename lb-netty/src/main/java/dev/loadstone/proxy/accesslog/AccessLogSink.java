@@ -22,9 +22,18 @@ public interface AccessLogSink extends AutoCloseable {
   }
 
   static AccessLogSink stream(PrintStream out) {
-    return lines -> {
-      out.write(lines.toString().getBytes(StandardCharsets.UTF_8));
-      out.flush();
+    return new AccessLogSink() {
+      @Override
+      public void write(CharSequence lines) {
+        byte[] b = lines.toString().getBytes(StandardCharsets.UTF_8);
+        out.write(b, 0, b.length);
+        out.flush();
+      }
+
+      @Override
+      public String toString() {
+        return out == System.out ? "stdout" : out.toString();
+      }
     };
   }
 

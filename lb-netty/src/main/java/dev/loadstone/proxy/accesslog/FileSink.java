@@ -39,6 +39,7 @@ final class FileSink implements AccessLogSink {
     FileChannel old = ch;
     ch = next;
     old.close();
+    org.slf4j.LoggerFactory.getLogger(AccessLog.class).info("access log {} reopened", file);
   }
 
   @Override
