@@ -2,12 +2,16 @@ package dev.loadstone.proxy;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.ServerSocketChannel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 
-/** Binds the listening channel; a failure is one line naming the address. */
+/** Binds the listening channel (backlog 1024, clients read on demand, no Nagle); a failure is one line naming the address. */
 final class Listening {
   private Listening() {}
 
@@ -15,7 +19,16 @@ final class Listening {
    * Binds and appends {@code acceptErrors} as the channel's last handler: after the bind Netty's acceptor is
    * in the pipeline (it is added before the bind runs), so accept failures reach it after the acceptor paused.
    */
-  static Channel bind(ServerBootstrap sb, InetSocketAddress listen, AcceptErrors acceptErrors) {
+  static Channel bind(EventLoopGroup group, Class<? extends ServerSocketChannel> type, ChannelHandler clients,
+      InetSocketAddress listen, AcceptErrors acceptErrors) {
+    ServerBootstrap sb = new ServerBootstrap()
+        .group(group)
+        .channel(type)
+        .option(ChannelOption.SO_BACKLOG, 1024)
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .childOption(ChannelOption.AUTO_READ, false)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childHandler(clients);
     try {
       Channel ch = sb.bind(listen).syncUninterruptibly().channel();
       ch.pipeline().addLast(acceptErrors);

@@ -4,9 +4,7 @@ import dev.loadstone.lb.BackendPool;
 import dev.loadstone.lb.Health;
 import dev.loadstone.lb.Ticker;
 import dev.loadstone.proxy.accesslog.AccessLog;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
@@ -66,6 +64,8 @@ public final class ProxyServer implements AutoCloseable {
 
   private ProxyServer(Builder b) {
     this.config = b.config;
+    // First: a file that cannot be opened fails the start before any thread exists.
+    this.accessLog = b.accessLog != null ? b.accessLog : AccessLog.open(config.accessLog(), config.accessLogFormat());
     this.pool = b.pool != null ? b.pool : Balancing.newPool(config, b.ticker);
     if (b.pool == null) {
       pool.addAll(config.backends(), Health.UP);
@@ -90,20 +90,10 @@ public final class ProxyServer implements AutoCloseable {
     List<Cidr> trusted = config.trustedProxies().stream().map(Cidr::parse).collect(Collectors.toList());
     RequestHeaderPolicy headers =
         new RequestHeaderPolicy(trusted, config.stripRequestHeaders(), TrailerPolicy.allowing("forward-trailers", config.forwardedTrailers()));
-    this.accessLog = b.accessLog != null ? b.accessLog : AccessLog.open(config.accessLog(), config.accessLogFormat());
     this.context = new ProxyContext(config, pool, new Listeners(b.listeners), headers, conns, accessLog);
     this.clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
-    ServerBootstrap sb =
-        new ServerBootstrap()
-            .group(group)
-            .channel(serverClass)
-            .option(ChannelOption.SO_BACKLOG, 1024)
-            .option(ChannelOption.SO_REUSEADDR, true)
-            .childOption(ChannelOption.AUTO_READ, false)
-            .childOption(ChannelOption.TCP_NODELAY, true)
-            .childHandler(new ProxyInitializer(context, clients));
     try {
-      this.serverChannel = Listening.bind(sb, config.listen(), acceptErrors);
+      this.serverChannel = Listening.bind(group, serverClass, new ProxyInitializer(context, clients), config.listen(), acceptErrors);
     } catch (UncheckedIOException e) {
       group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
       resolver.close();

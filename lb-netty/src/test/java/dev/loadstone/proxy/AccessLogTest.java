@@ -163,6 +163,36 @@ class AccessLogTest {
   }
 
   @Test
+  void aClientThatLeavesBeforeTheResponseIsLogged499WithNoResponseHead() throws Exception {
+    TestOrigin a = origin("a");
+    start(ProxyConfig.builder().addBackend(a.address() + ",id=a"), "text");
+    int port;
+    try (RawClient c = new RawClient(proxy.localAddress())) {
+      port = c.localPort();
+      c.send("GET /slow?ms=3000 HTTP/1.1\r\nHost: h\r\n\r\n");
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> a.requests.get() == 1);
+    }
+    assertThat(nextLineWithId()).isEqualTo("127.0.0.1:" + port + " " + TIME + " a -/1.000 499 0/0 1 -- ID \"GET /slow?ms=3000 HTTP/1.1\"");
+  }
+
+  @Test
+  void aWebSocketTunnelIsLoggedWhenItCloses() throws Exception {
+    TestOrigin a = origin("a");
+    start(ProxyConfig.builder().addBackend(a.address() + ",id=a"), "text");
+    int port;
+    try (java.net.Socket s = new java.net.Socket("127.0.0.1", proxy.localAddress().getPort())) {
+      s.setSoTimeout(10_000);
+      port = s.getLocalPort();
+      s.getOutputStream().write(("GET /ws HTTP/1.1\r\nHost: h\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+          + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+      java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(), java.nio.charset.StandardCharsets.ISO_8859_1));
+      assertThat(in.readLine()).isEqualTo("HTTP/1.1 101 Switching Protocols");
+      assertThat(lines).as("nothing while the tunnel is open").isEmpty();
+    }
+    assertThat(nextLineWithId()).isEqualTo("127.0.0.1:" + port + " " + TIME + " a 1.000/2.000 101 0/0 1 -- ID \"GET /ws HTTP/1.1\"");
+  }
+
+  @Test
   void jsonIsOneObjectPerLineWithNullForWhatIsAbsent() throws Exception {
     TestOrigin a = origin("a");
     start(ProxyConfig.builder().addBackend(a.address() + ",id=a").trustedProxies(List.of("127.0.0.1/32")), "json");
