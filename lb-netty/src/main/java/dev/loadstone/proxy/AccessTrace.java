@@ -5,6 +5,7 @@ import dev.loadstone.proxy.accesslog.AccessLog;
 import dev.loadstone.proxy.accesslog.AccessRecord;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpVersion;
 import java.net.InetSocketAddress;
 
 /**
@@ -105,7 +106,9 @@ final class AccessTrace {
       return;
     }
     AccessTrace t = e != null ? e.trace
-        : new AccessTrace(px.accessLog, conn, rejected == null ? null : rejected.method.name(), null, null, null);
+        : rejected != null && rejected.request != null // a whole head, its body refused (413)
+            ? of(conn, rejected.request, rejected.request.protocolVersion() == HttpVersion.HTTP_1_0, null)
+            : new AccessTrace(px.accessLog, conn, rejected == null ? null : rejected.method.name(), null, null, null);
     t.head();
     t.done(r.status().code(), t.bytesIn, r.content().readableBytes());
   }

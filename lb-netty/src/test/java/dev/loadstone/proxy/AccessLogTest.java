@@ -148,6 +148,17 @@ class AccessLogTest {
   }
 
   @Test
+  void aBodyOverTheLimitIsLogged413WithItsRequestLine() throws Exception {
+    TestOrigin a = origin("a");
+    start(ProxyConfig.builder().addBackend(a.address() + ",id=a").maxBodySize(4), "%{status} %{bytes_out} \"%{method} %{target} %{protocol}\"");
+    try (RawClient c = new RawClient(proxy.localAddress())) {
+      RawClient.Response r = c.send("POST /upload HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\na\r\n0123456789\r\n0\r\n\r\n").read();
+      assertThat(r.status()).isEqualTo(413);
+      assertThat(nextLine()).isEqualTo("413 " + r.body().length() + " \"POST /upload HTTP/1.1\"");
+    }
+  }
+
+  @Test
   void aRequestTheStickyCookieRoutedHasTheStickyFlag() throws Exception {
     TestOrigin a = origin("a");
     TestOrigin b = origin("b");
