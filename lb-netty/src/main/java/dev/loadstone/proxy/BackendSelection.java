@@ -36,6 +36,11 @@ final class BackendSelection {
     return Math.min(px.config.retries() + 1, px.pool.snapshot().all().size());
   }
 
+  /** Whether the client's sticky cookie chose {@code lease}'s backend (a cookie was sent and no new one is needed). */
+  boolean byCookie(Lease lease) {
+    return pick.stickyCookie() != null && lease.setCookie() == null;
+  }
+
   /** The Set-Cookie value that pins the client to {@code lease}'s backend, or null. */
   String setCookie(Lease lease, boolean secure) {
     String value = lease.setCookie();

@@ -102,7 +102,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
     if (evt == ServerCodec.HeaderTimeout.INSTANCE) {
       if (exchange == null && inbound.isEmpty() && !responseWriteInFlight) {
-        respondError(408, "the request headers did not arrive within " + Durations.format(px.config.headerTimeout()), true);
+        respondError(408, "the request headers did not arrive within " + Durations.format(px.config.headerTimeout()), true, null, null);
       } else {
         // The head waits because the proxy is busy with an earlier request: the client is not slow.
         restartHeaderTimer();
@@ -209,7 +209,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   private void start(RequestHead head) {
     Rejection r = head.rejection != null ? head.rejection : inbound.bodyRejection();
     if (r != null) {
-      respondError(r.status(), r.reason(), true);
+      respondError(r.status(), r.reason(), true, null, head);
       return;
     }
     exchange = new Exchange(this, head);
@@ -237,7 +237,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
       return;
     }
     exchange = null;
-    respondError(code, cause, !(e.requestDone() || inbound.dropBody()));
+    respondError(code, cause, !(e.requestDone() || inbound.dropBody()), e, null);
   }
 
   /** A backend failed after its headers were relayed: flush what was relayed (a response cut short), close. */
@@ -254,10 +254,13 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     responseTimer.stop();
   }
 
-  private void respondError(int code, String cause, boolean close) {
+  /** The proxy's own answer, for exchange {@code e}, or for a request that never became one ({@code rejected} or none). */
+  private void respondError(int code, String cause, boolean close, Exchange e, RequestHead rejected) {
     px.listeners.proxyError(code, cause);
     close |= px.draining || draining;
-    ChannelFuture f = ctx.writeAndFlush(ErrorResponses.of(ctx.alloc(), code, cause, close));
+    io.netty.handler.codec.http.FullHttpResponse r = ErrorResponses.of(ctx.alloc(), code, cause, close);
+    AccessTrace.error(this, e, rejected, r);
+    ChannelFuture f = ctx.writeAndFlush(r);
     if (close) {
       closeAfter(f);
     } else {

@@ -57,6 +57,11 @@ final class ConfigValues {
   Duration dnsMaxInterval;
   dev.loadstone.proxy.discovery.DiscoverySettings discovery; // frozen only: null without a DNS target
   dev.loadstone.proxy.scaling.ScalingConfig scaling;
+  String accessLog;
+  String accessLogFormat;
+  String requestIdHeader;
+  boolean requestIdOff;
+  Boolean requestIdResponse;
 
   void addStickyKey(String keyId, byte[] secret) {
     if (keyId == null || keyId.isEmpty()) {
@@ -125,6 +130,11 @@ final class ConfigValues {
         dev.loadstone.proxy.discovery.DiscoverySettings.DEFAULT_QUERY_TIMEOUT);
     f.scaling = scaling;
     ConfigRules.check(f.backends, f.discovery != null, f.algorithm, f.hashKey, f.listen, f.admin, headerTimeout, f.idleTimeout);
+    f.accessLog = or(accessLog, "stdout");
+    f.accessLogFormat = or(accessLogFormat, "text");
+    f.requestIdHeader = requestIdOff ? null : or(requestIdHeader, ProxyConfig.DEFAULT_REQUEST_ID_HEADER);
+    f.requestIdOff = requestIdOff;
+    f.requestIdResponse = or(requestIdResponse, false);
     return f;
   }
 

@@ -47,6 +47,9 @@ final class Exchange {
   private final boolean secure;
   private final BackendSelection selection;
   private final long startNanos = System.nanoTime();
+  /** The request id (null when request ids are off) and the access log's view of this exchange. */
+  final String requestId;
+  final AccessTrace trace;
   private State state = State.CONNECTING;
   private boolean requestDone;
   private boolean expectContinue;
@@ -73,6 +76,8 @@ final class Exchange {
     this.client10 = request.protocolVersion() == HttpVersion.HTTP_1_0; // before the policy makes it 1.1
     this.selection = new BackendSelection(px, request, (InetSocketAddress) conn.ctx().channel().remoteAddress());
     this.secure = "https".equals(px.requestHeaders.apply(head, conn.client()));
+    this.requestId = px.requestIds.assign(request.headers(), conn.client().trusted);
+    this.trace = AccessTrace.of(conn, request, client10, requestId);
   }
 
   boolean requestDone() {
@@ -101,6 +106,7 @@ final class Exchange {
     attempts++;
     state = State.CONNECTING;
     attempt = new UpstreamAttempt(this, lease);
+    trace.attempt(lease.backend(), selection.byCookie(lease));
     px.listeners.requestStarted(lease.backend());
     attempt.connect();
   }
@@ -186,6 +192,7 @@ final class Exchange {
     if (state == State.STREAMING) {
       state = State.DONE;
       bodyDeadline.stop();
+      trace.done(status, bytesIn, bytesOut);
       conn.abort();
     } else {
       requestDone = false; // the rest of the body is unread: the connection closes after the error
@@ -211,6 +218,7 @@ final class Exchange {
         return;
       case CLOSE_CLIENT:
         state = State.DONE;
+        trace.done(status, bytesIn, bytesOut); // a response cut short
         conn.abort();
         return;
       default:
@@ -221,11 +229,13 @@ final class Exchange {
   private void fail(int code, String why) {
     state = State.DONE;
     bodyDeadline.stop();
+    trace.failing(bytesIn);
     conn.exchangeFailed(this, code, why);
   }
 
   /** The client went away: whatever the attempt holds is let go. */
   void clientGone() {
+    trace.done(status == 0 ? 499 : status, bytesIn, bytesOut); // 499: nginx's "client closed request" (no head yet)
     state = State.DONE;
     bodyDeadline.stop();
     if (attempt != null) {
@@ -251,13 +261,16 @@ final class Exchange {
     if (status == 101) {
       state = State.TUNNEL;
       attempt = null;
-      WebSocketTunnel.open(conn, a, r, startNanos);
+      trace.head();
+      WebSocketTunnel.open(conn, a, r, startNanos, trace);
       return;
     }
     state = State.STREAMING;
     boolean keepAlive = clientKeepAlive && requestDone && !px.draining && !conn.draining();
     String cookie = selection.setCookie(a.lease, secure);
     clientKeepAlive = ResponseHeaderPolicy.apply(r, rh.framing, client10, keepAlive, cookie);
+    px.requestIds.respond(r.headers(), requestId);
+    trace.head();
     lastClientWrite = conn.ctx().write(r);
     if (!rh.framing.hasBody()) {
       lastClientWrite = conn.ctx().write(LastHttpContent.EMPTY_LAST_CONTENT); // nothing follows the head
@@ -281,6 +294,7 @@ final class Exchange {
     attempt = null;
     a.finish(requestDone);
     px.listeners.exchangeCompleted(a.backend, status, System.nanoTime() - startNanos, bytesIn, bytesOut);
+    trace.done(status, bytesIn, bytesOut);
     ChannelHandlerContext ctx = conn.ctx();
     ChannelFuture last = lastClientWrite;
     lastClientWrite = null;

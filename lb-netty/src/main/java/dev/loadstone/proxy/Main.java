@@ -32,6 +32,7 @@ public final class Main {
   private volatile Reloader reloader;
   private dev.loadstone.proxy.discovery.DnsDiscovery discovery; // null without backend-dns / backend-srv
   private dev.loadstone.proxy.scaling.ScalingService scaling; // null without a scaling: section
+  private volatile ProxyServer running; // for SIGUSR1
 
   public Main() {
     this(new PrintWriter(System.out, true), new PrintWriter(System.err, true), true);
@@ -116,6 +117,12 @@ public final class Main {
           r.onSighup();
         }
       });
+      Signals.on("USR1", () -> { // logrotate's postrotate: reopen the access log file
+        ProxyServer s = running;
+        if (s != null) {
+          s.reopenAccessLog();
+        }
+      });
     }
     ProxyConfig cfg = settings().toConfig();
     BackendPool pool = ProxyServer.newPool(cfg); // configured backends serve UP from the first second; checks start at once
@@ -123,6 +130,8 @@ public final class Main {
     try {
       ops.bindAdmin();
       server = ProxyServer.builder(cfg).pool(pool).listener(ops.listener()).start();
+      running = server;
+      ops.metrics().serverCounters(server::accessLogDropped, server::acceptErrors);
       ops.describe(cfg.algorithm().flagName(), List.of("proxy http://" + ConfigRules.hostPort(server.localAddress()),
           "admin http://" + ConfigRules.hostPort(ops.adminAddress())));
       ops.start();

@@ -44,6 +44,8 @@ public final class ProxyConfig {
       Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
       Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10));
 
+  public static final String DEFAULT_REQUEST_ID_HEADER = "x-request-id";
+
   private final ConfigValues v; // a private copy made by Builder#build() with every default filled in; never changed
 
   private ProxyConfig(ConfigValues frozen) {
@@ -170,6 +172,18 @@ public final class ProxyConfig {
 
   /** The {@code backend-srv} targets, as {@code _service._proto.NAME}. */
   public List<String> backendSrv() { return v.backendSrv.stream().map(Object::toString).toList(); }
+
+  /** Where access log lines go: {@code stdout} (default), {@code off}, or a file name. */
+  public String accessLog() { return v.accessLog; }
+
+  /** {@code text} (default), {@code json}, or a template of {@code %{name}} placeholders. */
+  public String accessLogFormat() { return v.accessLogFormat; }
+
+  /** The request id header, lower-case (default {@code x-request-id}), or null when request ids are off. */
+  public String requestIdHeader() { return v.requestIdHeader; }
+
+  /** Whether responses to clients carry the request id header too (default false). */
+  public boolean requestIdResponse() { return v.requestIdResponse; }
 
   @Override
   public String toString() {
@@ -424,6 +438,42 @@ public final class ProxyConfig {
     /** Turns the scaling advisor on with these settings. */
     public Builder scaling(dev.loadstone.proxy.scaling.ScalingConfig s) {
       v.scaling = Objects.requireNonNull(once(v.scaling, "scaling", s), "scaling");
+      return this;
+    }
+
+    /** {@code stdout}, {@code off}, or a file to append to (reopened on SIGUSR1). */
+    public Builder accessLog(String destination) {
+      once(v.accessLog, "access-log");
+      if (destination == null || destination.isBlank() || destination.indexOf('\n') >= 0) {
+        throw new IllegalArgumentException("access-log: '" + destination + "' (expected: stdout, off or a file name)");
+      }
+      v.accessLog = destination;
+      return this;
+    }
+
+    /** {@code text}, {@code json} or a template such as {@code %{client} %{status}}; an unknown placeholder is refused. */
+    public Builder accessLogFormat(String format) {
+      once(v.accessLogFormat, "access-log-format");
+      dev.loadstone.proxy.accesslog.AccessLogFormat.parse(format);
+      v.accessLogFormat = format;
+      return this;
+    }
+
+    /** The header the request id is read from (trusted proxies) and forwarded in; {@code none} turns ids off. */
+    public Builder requestIdHeader(String name) {
+      if ("none".equals(once(v.requestIdHeader, "request-id-header", Objects.requireNonNull(name, "request-id-header")))) {
+        v.requestIdOff = true;
+        v.requestIdHeader = "none";
+      } else {
+        v.requestIdHeader = ValueTypes.headerName("request-id-header", name);
+      }
+      return this;
+    }
+
+    /** Whether responses carry the request id header too (default false). */
+    public Builder requestIdResponse(boolean on) {
+      once(v.requestIdResponse, "request-id-response");
+      v.requestIdResponse = on;
       return this;
     }
 

@@ -1,6 +1,7 @@
 package dev.loadstone.proxy;
 
 import dev.loadstone.lb.BackendPool;
+import dev.loadstone.proxy.accesslog.AccessLog;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.EventExecutor;
 import java.util.IdentityHashMap;
@@ -15,13 +16,16 @@ final class ProxyContext {
   final HashKey hashKey;
   final String stickyCookie;
   final String stickyCookieAttributes;
+  /** Null when the access log is off. */
+  final AccessLog accessLog;
+  final RequestIds requestIds;
   private final Map<EventExecutor, BackendConnections> connections;
   volatile boolean draining;
   /** The CPU reports read from response heads (scaling.cpu-header), or null when none is configured. */
   final dev.loadstone.proxy.scaling.LoadReports loadReports;
 
   ProxyContext(ProxyConfig config, BackendPool pool, Listeners listeners, RequestHeaderPolicy requestHeaders,
-      Map<EventExecutor, BackendConnections> connections) {
+      Map<EventExecutor, BackendConnections> connections, AccessLog accessLog) {
     this.config = config;
     this.pool = pool;
     this.listeners = listeners;
@@ -33,6 +37,8 @@ final class ProxyContext {
     this.connections = new IdentityHashMap<>(connections);
     this.loadReports = config.scaling() == null || config.scaling().cpuHeader() == null ? null
         : new dev.loadstone.proxy.scaling.LoadReports(config.scaling().cpuHeader(), config.scaling().interval().multipliedBy(6));
+    this.accessLog = accessLog;
+    this.requestIds = new RequestIds(config.requestIdHeader(), config.requestIdResponse());
   }
 
   BackendConnections connections(EventLoop loop) {

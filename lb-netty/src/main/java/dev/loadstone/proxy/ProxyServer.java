@@ -3,9 +3,8 @@ package dev.loadstone.proxy;
 import dev.loadstone.lb.BackendPool;
 import dev.loadstone.lb.Health;
 import dev.loadstone.lb.Ticker;
-import io.netty.bootstrap.ServerBootstrap;
+import dev.loadstone.proxy.accesslog.AccessLog;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
@@ -28,7 +27,6 @@ import io.netty.resolver.dns.DnsNameResolverBuilder;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.UncheckedIOException;
-import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,9 +60,13 @@ public final class ProxyServer implements AutoCloseable {
   private final DnsAddressResolverGroup resolver;
   private final Class<? extends ServerSocketChannel> serverChannelType;
   private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+  private final AccessLog accessLog; // null: off
+  private final AcceptErrors acceptErrors = new AcceptErrors(Ticker.system(), AcceptErrors.INTERVAL);
 
   private ProxyServer(Builder b) {
     this.config = b.config;
+    // First: a file that cannot be opened fails the start before any thread exists.
+    this.accessLog = b.accessLog != null ? b.accessLog : AccessLog.open(config.accessLog(), config.accessLogFormat());
     this.pool = b.pool != null ? b.pool : Balancing.newPool(config, b.ticker);
     if (b.pool == null) {
       pool.addAll(config.backends(), Health.UP);
@@ -90,32 +92,20 @@ public final class ProxyServer implements AutoCloseable {
     List<Cidr> trusted = config.trustedProxies().stream().map(Cidr::parse).collect(Collectors.toList());
     RequestHeaderPolicy headers =
         new RequestHeaderPolicy(trusted, config.stripRequestHeaders(), TrailerPolicy.allowing("forward-trailers", config.forwardedTrailers()));
-    this.context = new ProxyContext(config, pool, new Listeners(b.listeners), headers, conns);
+    this.context = new ProxyContext(config, pool, new Listeners(b.listeners), headers, conns, accessLog);
     this.clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
     this.connectionLimit = ConnectionLimit.of(config, context.listeners);
-    ServerBootstrap sb =
-        new ServerBootstrap()
-            .group(group)
-            .channel(serverClass)
-            .option(ChannelOption.SO_BACKLOG, 1024)
-            .option(ChannelOption.SO_REUSEADDR, true)
-            .childOption(ChannelOption.AUTO_READ, false)
-            .childOption(ChannelOption.TCP_NODELAY, true)
-            .childHandler(new ProxyInitializer(context, clients, connectionLimit));
     try {
-      this.serverChannel = sb.bind(config.listen()).syncUninterruptibly().channel();
+      this.serverChannel = Listening.bind(group, serverClass, new ProxyInitializer(context, clients, connectionLimit),
+          config.listen(), acceptErrors);
       connectionLimit.attach(serverChannel);
-    } catch (Exception e) { // bind failures arrive as (sneaky) checked exceptions
+    } catch (UncheckedIOException e) {
       group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
       resolver.close();
-      if (e instanceof BindException || e.getCause() instanceof BindException || String.valueOf(e.getMessage()).contains("in use")) {
-        throw new UncheckedIOException(
-            "listen " + config.listen().getHostString() + ":" + config.listen().getPort() + ": address already in use",
-            new BindException(e.getMessage()));
+      if (accessLog != null) {
+        accessLog.close();
       }
-      throw new UncheckedIOException(
-          "listen " + config.listen().getHostString() + ":" + config.listen().getPort() + ": cannot bind (" + e.getMessage() + ")",
-          new java.io.IOException(e));
+      throw e;
     }
   }
 
@@ -186,6 +176,23 @@ public final class ProxyServer implements AutoCloseable {
     return clients.size();
   }
 
+  /** Access log lines dropped because its queue was full or a write failed (0 when the log is off). */
+  public long accessLogDropped() {
+    return accessLog == null ? 0 : accessLog.dropped();
+  }
+
+  /** Reopens the access log file (SIGUSR1, after logrotate renamed it); nothing when it is stdout or off. */
+  public void reopenAccessLog() {
+    if (accessLog != null) {
+      accessLog.reopen();
+    }
+  }
+
+  /** Connections that could not be accepted (at the descriptor limit, mostly) since start. */
+  public long acceptErrors() {
+    return acceptErrors.count();
+  }
+
   /** Stops accepting and closes every connection now. */
   @Override
   public void close() {
@@ -198,6 +205,9 @@ public final class ProxyServer implements AutoCloseable {
     closeBackendConnections();
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     resolver.close();
+    if (accessLog != null) {
+      accessLog.close(); // after the loops stopped: every exchange's line is queued
+    }
   }
 
   /**
@@ -245,6 +255,7 @@ public final class ProxyServer implements AutoCloseable {
     private Ticker ticker;
     private int threads;
     private boolean forceNio;
+    private AccessLog accessLog;
 
     private Builder(ProxyConfig config) {
       this.config = Objects.requireNonNull(config, "config");
@@ -288,6 +299,15 @@ public final class ProxyServer implements AutoCloseable {
         throw new IllegalArgumentException("eventLoopThreads: " + n + " (expected: >= 0)");
       }
       threads = n;
+      return this;
+    }
+
+    /** Uses this access log instead of the one the config names; the server closes it when it stops. */
+    public Builder accessLog(AccessLog log) {
+      if (accessLog != null) {
+        throw new IllegalStateException("accessLog was already set");
+      }
+      accessLog = Objects.requireNonNull(log, "accessLog");
       return this;
     }
 

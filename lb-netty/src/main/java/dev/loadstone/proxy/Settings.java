@@ -204,7 +204,24 @@ final class Settings {
       new Setting<>("scaling", null, null, ScalingYaml.TYPE, "off",
           "The scaling advisor: bounds, rules, schedule, CPU header and hook (a mapping; see Scaling advisor). YAML only.",
           List.of(), (d, v) -> d.config.scaling(v))
-          .shows(ProxyConfig::scaling));
+          .shows(ProxyConfig::scaling),
+      s("access-log", "DEST", STRING, "stdout",
+          "Access log destination: stdout, off, or a file (appended; reopened on SIGUSR1 for logrotate).",
+          (d, v) -> d.config.accessLog(v))
+          .shows(ProxyConfig::accessLog),
+      s("access-log-format", "FORMAT", STRING, "text",
+          "Access log lines: text (HAProxy httplog style), json (one object per line) or a template of %{name}"
+              + " placeholders, e.g. '%{client} %{status} %{duration_ms}'.",
+          (d, v) -> d.config.accessLogFormat(v))
+          .shows(ProxyConfig::accessLogFormat),
+      s("request-id-header", "NAME", STRING, "X-Request-Id",
+          "Header carrying the request id to backends; a trusted proxy's valid value is kept, else a new id is"
+              + " generated; none turns request ids off.",
+          (d, v) -> d.config.requestIdHeader(v))
+          .shows(c -> c.requestIdHeader() == null ? "none" : c.requestIdHeader()),
+      s("request-id-response", "BOOL", BOOLEAN, "false", "Also send the request id header to the client in each response.",
+          (d, v) -> d.config.requestIdResponse(v))
+          .shows(ProxyConfig::requestIdResponse));
 
   private static final Map<String, Setting<?>> BY_KEY = new LinkedHashMap<>();
 

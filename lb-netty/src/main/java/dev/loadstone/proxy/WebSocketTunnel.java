@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 final class WebSocketTunnel {
   private WebSocketTunnel() {}
 
-  static void open(ClientConnection conn, UpstreamAttempt attempt, HttpResponse r, long startNanos) {
+  static void open(ClientConnection conn, UpstreamAttempt attempt, HttpResponse r, long startNanos, AccessTrace trace) {
     ProxyContext px = conn.px();
     ChannelHandlerContext ctx = conn.ctx();
     ResponseHeaderPolicy.applyUpgrade(r);
@@ -37,6 +37,7 @@ final class WebSocketTunnel {
             closed[0] = true;
             lease.release();
             px.listeners.exchangeCompleted(b, 101, System.nanoTime() - startNanos, 0, 0);
+            trace.done(101, 0, 0);
           }
         };
     conn.tunnelled();

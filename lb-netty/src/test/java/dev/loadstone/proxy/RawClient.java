@@ -33,6 +33,11 @@ public final class RawClient implements AutoCloseable {
     out = socket.getOutputStream();
   }
 
+  /** The client's own port (what the proxy sees as the client port). */
+  public int localPort() {
+    return socket.getLocalPort();
+  }
+
   public RawClient send(String raw) throws IOException {
     out.write(raw.getBytes(StandardCharsets.ISO_8859_1));
     out.flush();

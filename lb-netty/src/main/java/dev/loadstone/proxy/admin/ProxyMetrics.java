@@ -9,6 +9,7 @@ import dev.loadstone.lb.PoolSnapshot;
 import dev.loadstone.lb.Ticker;
 import dev.loadstone.proxy.ProxyConfig;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -56,6 +57,9 @@ public final class ProxyMetrics implements HealthObserver {
   private final Counter retries;
   private final Counter acceptPaused;
   private final Map<Integer, Counter> errors = new ConcurrentHashMap<>();
+  /** Read by the server's counters below; set by {@link #serverCounters} once the proxy runs. */
+  private volatile java.util.function.LongSupplier accessLogDropped = () -> 0;
+  private volatile java.util.function.LongSupplier acceptErrors = () -> 0;
 
   private ProxyMetrics(PrometheusMeterRegistry registry, BackendPool pool, Ticker ticker, List<Duration> buckets) {
     this.registry = registry;
@@ -83,6 +87,10 @@ public final class ProxyMetrics implements HealthObserver {
     for (int status : OWN_STATUSES) {
       error(status);
     }
+    FunctionCounter.builder("loadstone.access.log.dropped", this, m -> m.accessLogDropped.getAsLong())
+        .description("Access log lines dropped: its queue was full or a write failed").register(registry);
+    FunctionCounter.builder("loadstone.proxy.accept.errors", this, m -> m.acceptErrors.getAsLong())
+        .description("Client connections that could not be accepted (mostly: at the file descriptor limit)").register(registry);
     Gauge.builder("loadstone.proxy.backends.available", pool, p -> p.snapshot().available().size())
         .description("Backends taking new requests").register(registry);
     pool.addListener((before, now) -> sync(now));
@@ -102,6 +110,12 @@ public final class ProxyMetrics implements HealthObserver {
 
   static ProxyMetrics create(BackendPool pool, Ticker ticker) {
     return new ProxyMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), pool, ticker, ProxyConfig.DEFAULT_LATENCY_BUCKETS);
+  }
+
+  /** Where the access log's dropped lines and the listener's accept errors are counted (the running proxy's). */
+  public void serverCounters(java.util.function.LongSupplier dropped, java.util.function.LongSupplier acceptFailures) {
+    accessLogDropped = java.util.Objects.requireNonNull(dropped, "dropped");
+    acceptErrors = java.util.Objects.requireNonNull(acceptFailures, "acceptFailures");
   }
 
   /** Stops the binders that hold resources (the GC listener). */

@@ -33,8 +33,9 @@ final class ProxyProcess implements AutoCloseable {
   int proxyPort = -1;
   int adminPort = -1;
 
-  private ProxyProcess(List<String> args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
+  private ProxyProcess(List<String> prefix, List<String> args) throws Exception {
+    List<String> cmd = new ArrayList<>(prefix);
+    cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
         "-Dlogback.configurationFile=logback.xml", "-cp", System.getProperty("java.class.path"), "dev.loadstone.proxy.Main"));
     cmd.addAll(args);
     process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
@@ -53,7 +54,12 @@ final class ProxyProcess implements AutoCloseable {
 
   /** Starts the proxy and waits until it listens on both ports (the command line must use port 0 for both). */
   static ProxyProcess start(String... args) throws Exception {
-    ProxyProcess p = new ProxyProcess(List.of(args));
+    return startUnder(List.of(), args);
+  }
+
+  /** {@link #start} with a command in front of {@code java}, e.g. {@code prlimit --nofile=256:256}. */
+  static ProxyProcess startUnder(List<String> prefix, String... args) throws Exception {
+    ProxyProcess p = new ProxyProcess(prefix, List.of(args));
     await().atMost(Duration.ofSeconds(30)).until(() -> (p.port(ADMIN) > 0 && p.port(LISTENING) > 0) || !p.process.isAlive());
     assertThat(p.process.isAlive()).as(p.text()).isTrue();
     p.proxyPort = p.port(LISTENING);
@@ -63,7 +69,7 @@ final class ProxyProcess implements AutoCloseable {
 
   /** Runs the proxy expecting it to exit (a start-up error); returns its exit code, the output in {@link #output}. */
   static ProxyProcess run(String... args) throws Exception {
-    ProxyProcess p = new ProxyProcess(List.of(args));
+    ProxyProcess p = new ProxyProcess(List.of(), List.of(args));
     assertThat(p.process.waitFor(30, TimeUnit.SECONDS)).as("exited").isTrue();
     p.reader.join(5000);
     return p;
