@@ -16,7 +16,7 @@ import java.util.List;
 class JavaSerializationCodecFuzzTest {
   private final JavaSerializationCodec codec = JavaSerializationCodec.allowing(List.of());
 
-  @FuzzTest(maxDuration = "8s")
+  @FuzzTest(maxDuration = "5s")
   void anyBytesDecodeToAnAllowedValueOrAreRefusedAndWhatDecodesEncodesAgain(byte[] bytes) {
     Object value;
     try {

@@ -18,7 +18,7 @@ class JsonSessionCodecFuzzTest {
 
   private final JsonSessionCodec codec = JsonSessionCodec.builder().register("point", Point.class).build();
 
-  @FuzzTest(maxDuration = "8s")
+  @FuzzTest(maxDuration = "5s")
   void anyBytesDecodeOrAreRefusedWithAReasonAndWhatDecodesEncodesStably(byte[] bytes) {
     Object value;
     try {
