@@ -120,11 +120,21 @@ public final class JavaSerializationCodec implements SessionCodec {
     Check check = new Check();
     try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
       in.setObjectInputFilter(check);
-      return in.readObject();
+      Object value = in.readObject();
+      // a bare TC_CLASS or TC_CLASSDESC decodes to a Class or an ObjectStreamClass, which the filter never sees
+      if (value != null && !allowed(value.getClass())) {
+        throw new IllegalArgumentException("serialized session attribute rejected: class " + value.getClass().getName()
+            + " is not in the allowlist");
+      }
+      return value;
     } catch (InvalidClassException e) {
       String why = check.rejected != null ? check.rejected : e.getMessage();
       throw new IllegalArgumentException("serialized session attribute rejected: " + why, e);
     } catch (IOException | ClassNotFoundException e) {
+      throw new IllegalArgumentException("cannot deserialize session attribute: " + e, e);
+    } catch (IllegalArgumentException e) {
+      throw e;
+    } catch (RuntimeException e) { // a forged stream can make a JDK class's readObject throw anything
       throw new IllegalArgumentException("cannot deserialize session attribute: " + e, e);
     }
   }
@@ -135,6 +145,9 @@ public final class JavaSerializationCodec implements SessionCodec {
 
     @Override
     public Status checkInput(FilterInfo info) {
+      if (info.arrayLength() < -1) { // -1: not an array (so a forged -1 ends in decode's unchecked-exception catch)
+        return reject("array of negative length " + info.arrayLength());
+      }
       if (info.arrayLength() > maxArrayLength) {
         return reject("array of length " + info.arrayLength() + " (expected: at most " + maxArrayLength + ")");
       }

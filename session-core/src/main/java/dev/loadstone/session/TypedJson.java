@@ -215,7 +215,12 @@ final class TypedJson {
           throw new IllegalArgumentException("attribute type tag '" + value.asText() + "' is not registered (expected one of "
               + registry.registeredNames() + ")");
         }
-        return registry.binder().read(node.get("v").toString(), type);
+        JsonNode bound = node.get("v");
+        if (bound == null) {
+          throw new IllegalArgumentException("attribute type tag '" + value.asText() + "' has no \"v\" (expected: "
+              + "{\"@t\":\"tag\",\"v\":...})");
+        }
+        return registry.binder().read(bound.toString(), type);
       }
       case "@L":
         return value.longValue();
@@ -239,10 +244,20 @@ final class TypedJson {
       default:
         for (Scalar s : SCALARS) {
           if (s.marker.equals(marker)) {
-            return s.parse.apply(value.asText());
+            return parse(s, value.asText());
           }
         }
         throw new IllegalArgumentException("unknown JSON value marker '" + marker + "'");
+    }
+  }
+
+  /** The scalar's value, or an IllegalArgumentException naming the marker and the text (not DateTimeException...). */
+  private static Object parse(Scalar s, String text) {
+    try {
+      return s.parse.apply(text);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("JSON value marker '" + s.marker + "': '" + text + "' is not a "
+          + s.type.getSimpleName() + " (" + e.getMessage() + ")", e);
     }
   }
 

@@ -95,4 +95,33 @@ class JavaSerializationCodecTest {
     assertThatThrownBy(() -> codec.decode(bytes)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("array");
   }
+
+  @Test
+  void aForgedNegativeArrayLengthIsRefusedWithIllegalArgumentExceptionNotNegativeArraySizeException() throws Exception {
+    // found by JavaSerializationCodecFuzzTest: the filter let a negative length through to Array.newInstance
+    JavaSerializationCodec codec = JavaSerializationCodec.allowing(List.of());
+    byte[] bytes = codec.encode(new int[] {1, 2, 3});
+    int length = bytes.length - 3 * 4 - 4; // the array length precedes its three ints
+    for (int forged : new int[] {-1, -16, Integer.MIN_VALUE}) {
+      java.nio.ByteBuffer.wrap(bytes).putInt(length, forged);
+      assertThatThrownBy(() -> codec.decode(bytes)).as("length %d", forged).isExactlyInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining(forged == -1 ? "NegativeArraySizeException" : "array of negative length " + forged);
+    }
+  }
+
+  @Test
+  void aStreamHoldingOnlyAClassOrAClassDescriptorIsRefusedInsteadOfDecodingToAValueOutsideTheAllowlist()
+      throws Exception {
+    // found by JavaSerializationCodecFuzzTest: TC_CLASSDESC decoded to a java.io.ObjectStreamClass
+    JavaSerializationCodec codec = JavaSerializationCodec.allowing(List.of());
+    for (Object handle : new Object[] {java.io.ObjectStreamClass.lookup(Integer.class), Integer.class}) {
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      try (java.io.ObjectOutputStream o = new java.io.ObjectOutputStream(out)) {
+        o.writeObject(handle);
+      }
+      assertThatThrownBy(() -> codec.decode(out.toByteArray())).as(handle.getClass().getName())
+          .isExactlyInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("class " + handle.getClass().getName() + " is not in the allowlist");
+    }
+  }
 }

@@ -162,4 +162,22 @@ class JsonSessionCodecTest {
     assertThat(codec.decode("{\"t\":\"cart\",\"v\":{\"owner\":\"x\",\"items\":[]}}".getBytes(StandardCharsets.UTF_8)))
         .isEqualTo(new Cart("x", List.of()));
   }
+
+  @Test
+  void aMarkerWithTextItsTypeCannotParseIsRefusedWithIllegalArgumentExceptionNamingTheMarkerAndTheText() {
+    // found by JsonSessionCodecFuzzTest: a DateTimeParseException (or StringIndexOutOfBoundsException) escaped
+    for (String[] c : new String[][] {{"@date", "2026-01-00"}, {"@C", ""}, {"@instant", "yesterday"},
+        {"@zoned", "2026-01-01T00:00:00+01:00[Nowhere/Atlantis]"}, {"@duration", "PT"}}) {
+      byte[] bytes = ("{\"v\":{\"" + c[0] + "\":\"" + c[1] + "\"}}").getBytes(StandardCharsets.UTF_8);
+      assertThatThrownBy(() -> codec.decode(bytes)).as(c[0]).isExactlyInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("'" + c[0] + "'").hasMessageContaining("'" + c[1] + "'");
+    }
+  }
+
+  @Test
+  void aTypeTagWithoutItsValueIsRefusedWithIllegalArgumentException() {
+    byte[] nested = "{\"v\":[{\"@t\":\"cart\"}]}".getBytes(StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> codec.decode(nested)).isExactlyInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'cart'").hasMessageContaining("no \"v\"");
+  }
 }
