@@ -55,6 +55,7 @@ public final class ProxyMetrics implements HealthObserver {
   private final Counter bytesOut;
   private final Counter retries;
   private final Counter acceptPaused;
+  private final Counter queued;
   private final Map<Integer, Counter> errors = new ConcurrentHashMap<>();
 
   private ProxyMetrics(PrometheusMeterRegistry registry, BackendPool pool, Ticker ticker, List<Duration> buckets) {
@@ -76,6 +77,9 @@ public final class ProxyMetrics implements HealthObserver {
     bytesOut = Counter.builder("loadstone.proxy.sent").baseUnit("bytes")
         .description("Response body bytes sent to clients").register(registry);
     retries = Counter.builder("loadstone.proxy.retries").description("Requests retried on another backend")
+        .register(registry);
+    queued = Counter.builder("loadstone.proxy.queued")
+        .description("Requests that waited in the queue because every backend was at backend-max-connections")
         .register(registry);
     acceptPaused = Counter.builder("loadstone.proxy.accept.paused")
         .description("Times the listener stopped accepting because max-connections client connections were open")
@@ -199,6 +203,10 @@ public final class ProxyMetrics implements HealthObserver {
 
   public void retried() {
     retries.increment();
+  }
+
+  public void queued() {
+    queued.increment();
   }
 
   public void acceptPaused() {
