@@ -68,6 +68,7 @@ public final class BackendPool {
   private long version; // guarded by this
   private final ConcurrentLinkedQueue<PoolSnapshot[]> changes = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean delivering = new AtomicBoolean();
+  private volatile java.util.function.Consumer<BackendState> releaseHook;
 
   private BackendPool(Builder b) {
     this.ticker = b.ticker;
@@ -111,7 +112,24 @@ public final class BackendPool {
     }
   }
 
+  /**
+   * Runs {@code hook} after every release of a lease, on the releasing thread (a queue of exchanges waiting
+   * for a backend below its connection limit wakes its next waiter there). It must be cheap and must not
+   * block; null removes it.
+   */
+  public void onRelease(java.util.function.Consumer<BackendState> hook) {
+    releaseHook = hook;
+  }
+
   void released(BackendState state) {
+    java.util.function.Consumer<BackendState> hook = releaseHook;
+    releasedCount(state);
+    if (hook != null) {
+      hook.accept(state); // after the count went down: the hook sees the backend's in-flight number without it
+    }
+  }
+
+  private void releasedCount(BackendState state) {
     int left = state.inFlight.decrementAndGet();
     if (left < 0) {
       // Cannot happen through Lease (release is idempotent); repair rather than go negative.

@@ -15,6 +15,11 @@ public final class Lease implements AutoCloseable {
     this.pick = pick;
   }
 
+  /** An empty lease that says why nothing was leased (release does nothing). */
+  public static Lease none(String reason) {
+    return new Lease(null, Pick.none(reason));
+  }
+
   /** False when nothing was available; then {@link #reason()} says why and release does nothing. */
   public boolean isEmpty() {
     return pick.isEmpty();

@@ -14,6 +14,8 @@ import java.net.InetSocketAddress;
 final class BackendSelection {
   private final ProxyContext px;
   private PickRequest pick;
+  private boolean full;
+  private static final Lease FULL = Lease.none("every available backend is at backend-max-connections");
 
   BackendSelection(ProxyContext px, HttpRequest request, InetSocketAddress client) {
     this.px = px;
@@ -22,9 +24,34 @@ final class BackendSelection {
     this.pick = PickRequest.of(hashKey, sticky);
   }
 
-  /** A lease on the next backend; {@link Lease#isEmpty()} when none is available. */
+  /**
+   * A lease on the next backend; {@link Lease#isEmpty()} when none is available. With
+   * {@code backend-max-connections}, a backend already at the limit is given back and another tried; when every
+   * candidate is full, the lease is empty and {@link #full()} says so (the exchange may then queue).
+   */
   Lease acquire() {
-    return px.pool.acquire(pick);
+    full = false;
+    int limit = px.config.backendMaxConnections();
+    Lease lease = px.pool.acquire(pick);
+    if (limit <= 0 || lease.isEmpty() || lease.state().inFlight() <= limit) {
+      return lease;
+    }
+    PickRequest tried = pick;
+    while (!lease.isEmpty() && lease.state().inFlight() > limit) {
+      lease.release();
+      tried = tried.excluding(lease.state().id());
+      lease = px.pool.acquire(tried);
+    }
+    if (lease.isEmpty()) {
+      full = true;
+      return FULL;
+    }
+    return lease;
+  }
+
+  /** Whether the last {@link #acquire()} found every candidate at {@code backend-max-connections}. */
+  boolean full() {
+    return full;
   }
 
   void exclude(Backend failed) {

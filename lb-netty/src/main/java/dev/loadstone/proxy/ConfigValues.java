@@ -32,6 +32,9 @@ final class ConfigValues {
   Integer retries;
   Integer ioThreads;
   Integer maxConnections;
+  Integer backendMaxConnections;
+  Integer maxQueue;
+  Duration queueTimeout;
   Duration requestBodyTimeout;
   Long requestBodyMinRate;
   Long maxBodySize;
@@ -97,6 +100,9 @@ final class ConfigValues {
     f.retries = or(retries, ProxyConfig.DEFAULT_RETRIES);
     f.ioThreads = or(ioThreads, 0);
     f.maxConnections = or(maxConnections, 0);
+    f.backendMaxConnections = or(backendMaxConnections, 0);
+    f.maxQueue = or(maxQueue, 1024);
+    f.queueTimeout = or(queueTimeout, java.time.Duration.ofSeconds(5));
     f.requestBodyTimeout = or(requestBodyTimeout, ProxyConfig.DEFAULT_REQUEST_BODY_TIMEOUT);
     f.requestBodyMinRate = or(requestBodyMinRate, ProxyConfig.DEFAULT_REQUEST_BODY_MIN_RATE);
     f.maxBodySize = or(maxBodySize, 0L);

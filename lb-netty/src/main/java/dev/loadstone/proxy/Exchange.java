@@ -25,6 +25,8 @@ import java.net.InetSocketAddress;
  */
 final class Exchange {
   enum State {
+    /** Every backend is at backend-max-connections: waiting in the queue. */
+    QUEUED,
     /** An attempt is getting its backend connection. */
     CONNECTING,
     /** The head went out; the request body is being streamed. */
@@ -63,6 +65,7 @@ final class Exchange {
   /** What the last failed attempt is answered with, should no retry be left. */
   private ErrorResponses.Failure lastFailure;
   private RequestBodyDeadline bodyDeadline = RequestBodyDeadline.NONE;
+  private QueuedWait wait;
 
   Exchange(ClientConnection conn, RequestHead head) {
     this.conn = conn;
@@ -90,11 +93,56 @@ final class Exchange {
 
   /** While the exchange waits for a backend, the client's idle timeout does not apply (connect and response timeouts do). */
   boolean waitsOnBackend() {
-    return state == State.CONNECTING || state == State.AWAITING_RESPONSE;
+    return state == State.CONNECTING || state == State.AWAITING_RESPONSE || state == State.QUEUED;
   }
 
   void start() {
     Lease lease = selection.acquire();
+    if (lease.isEmpty() && selection.full() && px.queue != null) {
+      if (wait == null) {
+        wait = QueuedWait.start(this, px.queue, px.config);
+        px.listeners.queued();
+      }
+      state = State.QUEUED;
+      lease = wait.park(selection, false);
+      if (lease == null) {
+        return; // queued, or answered 503
+      }
+    }
+    begin(lease);
+  }
+
+  /** Woken by the queue (on this event loop): acquire again, or go back to the front. */
+  void dequeued() {
+    if (state != State.QUEUED) {
+      return;
+    }
+    wait.woken();
+    Lease lease = selection.acquire();
+    if (lease.isEmpty() && selection.full()) {
+      lease = wait.park(selection, true);
+      if (lease == null) {
+        return;
+      }
+    }
+    begin(lease);
+  }
+
+  boolean isQueued() {
+    return state == State.QUEUED;
+  }
+
+  void queueFailed(String why) {
+    if (state == State.QUEUED) {
+      wait.stop();
+      fail(503, why);
+    }
+  }
+
+  private void begin(Lease lease) {
+    if (wait != null) {
+      wait.stop();
+    }
     if (lease.isEmpty()) {
       if (attempts == 0) {
         fail(503, lease.reason() == null ? "no backend is available" : lease.reason());
@@ -238,6 +286,9 @@ final class Exchange {
     trace.done(status == 0 ? 499 : status, bytesIn, bytesOut); // 499: nginx's "client closed request" (no head yet)
     state = State.DONE;
     bodyDeadline.stop();
+    if (wait != null) {
+      wait.stop();
+    }
     if (attempt != null) {
       attempt.discard();
       attempt = null;

@@ -34,6 +34,9 @@ public interface ExchangeListener {
   /** The request is retried on another backend after {@code failed} failed; {@code attempt} counts from 2. */
   default void retried(Backend failed, FailureCause cause, int attempt) {}
 
+  /** A request waits in the queue: every backend is at {@code backend-max-connections}. */
+  default void queued() {}
+
   /** The listener stopped accepting: {@code max-connections} ({@code limit}) client connections are open. */
   default void acceptPaused(int limit) {}
 

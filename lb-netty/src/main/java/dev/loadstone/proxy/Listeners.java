@@ -42,6 +42,17 @@ final class Listeners implements ExchangeListener {
   }
 
   @Override
+  public void queued() {
+    for (ExchangeListener l : all) {
+      try {
+        l.queued();
+      } catch (RuntimeException e) {
+        failed(l, e);
+      }
+    }
+  }
+
+  @Override
   public void acceptPaused(int limit) {
     for (ExchangeListener l : all) {
       try {

@@ -106,6 +106,15 @@ public final class ProxyConfig {
   /** Client connections open at once before the listener stops accepting; 0 = half the file-descriptor limit. */
   public int maxConnections() { return v.maxConnections; }
 
+  /** Exchanges in flight per backend before it counts as full (0 = no limit). */
+  public int backendMaxConnections() { return v.backendMaxConnections; }
+
+  /** Exchanges that may wait for a backend below {@link #backendMaxConnections()}; more get 503. */
+  public int maxQueue() { return v.maxQueue; }
+
+  /** The longest wait in that queue before a 503. */
+  public Duration queueTimeout() { return v.queueTimeout; }
+
   /** Event loop threads; 0 means one per available processor. */
   public int ioThreads() { return v.ioThreads; }
 
@@ -295,6 +304,25 @@ public final class ProxyConfig {
         throw new IllegalArgumentException("max-connections: " + n + " (expected: >= 0, 0 = half the file-descriptor limit)");
       }
       v.maxConnections = n;
+      return this;
+    }
+
+    public Builder backendMaxConnections(int n) {
+      once(v.backendMaxConnections, "backend-max-connections");
+      if (n < 0) {
+        throw new IllegalArgumentException("backend-max-connections: " + n + " (expected: >= 0, 0 = no limit)");
+      }
+      v.backendMaxConnections = n;
+      return this;
+    }
+
+    public Builder maxQueue(int n) {
+      v.maxQueue = range("max-queue", once(v.maxQueue, "max-queue", n), 0, 1_000_000);
+      return this;
+    }
+
+    public Builder queueTimeout(Duration d) {
+      v.queueTimeout = positive("queue-timeout", once(v.queueTimeout, "queue-timeout", d));
       return this;
     }
 

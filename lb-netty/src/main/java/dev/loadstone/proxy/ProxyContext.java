@@ -21,6 +21,8 @@ final class ProxyContext {
   final RequestIds requestIds;
   private final Map<EventExecutor, BackendConnections> connections;
   volatile boolean draining;
+  /** Exchanges waiting for a backend below backend-max-connections; null when there is no such limit. */
+  final BackendQueue queue;
   /** The CPU reports read from response heads (scaling.cpu-header), or null when none is configured. */
   final dev.loadstone.proxy.scaling.LoadReports loadReports;
 
@@ -35,6 +37,7 @@ final class ProxyContext {
     long maxAge = config.stickyMaxAge().getSeconds();
     this.stickyCookieAttributes = "; Path=/" + (maxAge > 0 ? "; Max-Age=" + maxAge : "") + "; HttpOnly; SameSite=Lax";
     this.connections = new IdentityHashMap<>(connections);
+    this.queue = config.backendMaxConnections() > 0 ? new BackendQueue(config.maxQueue(), config.backendMaxConnections()) : null;
     this.loadReports = config.scaling() == null || config.scaling().cpuHeader() == null ? null
         : new dev.loadstone.proxy.scaling.LoadReports(config.scaling().cpuHeader(), config.scaling().interval().multipliedBy(6));
     this.accessLog = accessLog;

@@ -94,6 +94,9 @@ public final class ProxyServer implements AutoCloseable {
         new RequestHeaderPolicy(trusted, config.stripRequestHeaders(), TrailerPolicy.allowing("forward-trailers", config.forwardedTrailers()));
     this.context = new ProxyContext(config, pool, new Listeners(b.listeners), headers, conns, accessLog);
     this.clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
+    if (context.queue != null) {
+      pool.onRelease(context.queue::wake);
+    }
     this.connectionLimit = ConnectionLimit.of(config, context.listeners);
     try {
       this.serverChannel = Listening.bind(group, serverClass, new ProxyInitializer(context, clients, connectionLimit),
@@ -171,6 +174,11 @@ public final class ProxyServer implements AutoCloseable {
     return connectionLimit.max();
   }
 
+  /** Requests waiting for a backend below {@code backend-max-connections} now. */
+  public int queuedRequests() {
+    return context.queue == null ? 0 : context.queue.size();
+  }
+
   /** Open client connections. */
   public int clientConnections() {
     return clients.size();
@@ -200,6 +208,9 @@ public final class ProxyServer implements AutoCloseable {
       return;
     }
     context.draining = true;
+    if (context.queue != null) {
+      pool.onRelease(null);
+    }
     serverChannel.close().syncUninterruptibly();
     clients.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     closeBackendConnections();

@@ -141,6 +141,16 @@ final class Settings {
           "Client connections open at once; at the limit new ones wait in the accept backlog (0 = half the file-descriptor limit).",
           (d, v) -> d.config.maxConnections(v))
           .shows(ProxyConfig::maxConnections),
+      s("backend-max-connections", "N", INT, "0",
+          "Requests in flight per backend; when every backend is at it, requests wait in the queue (0 = no limit).",
+          (d, v) -> d.config.backendMaxConnections(v))
+          .shows(ProxyConfig::backendMaxConnections),
+      s("max-queue", "N", INT, "1024", "Requests that may wait for a backend below backend-max-connections; more get 503.",
+          (d, v) -> d.config.maxQueue(v))
+          .shows(ProxyConfig::maxQueue),
+      s("queue-timeout", "DURATION", DURATION, "5s", "Longest wait in that queue, then 503.",
+          (d, v) -> d.config.queueTimeout(v))
+          .shows(ProxyConfig::queueTimeout),
       s("io-threads", "N", INT, "0",
           "Event loop threads serving clients and backends (0 = one per available processor).",
           (d, v) -> d.config.ioThreads(v))

@@ -52,6 +52,11 @@ public final class ExchangeFeed implements ExchangeListener {
   }
 
   @Override
+  public void queued() {
+    metrics.queued();
+  }
+
+  @Override
   public void acceptPaused(int limit) {
     metrics.acceptPaused();
   }

@@ -56,6 +56,7 @@ public final class ProxyMetrics implements HealthObserver {
   private final Counter bytesOut;
   private final Counter retries;
   private final Counter acceptPaused;
+  private final Counter queued;
   private final Map<Integer, Counter> errors = new ConcurrentHashMap<>();
   /** Read by the server's counters below; set by {@link #serverCounters} once the proxy runs. */
   private volatile java.util.function.LongSupplier accessLogDropped = () -> 0;
@@ -80,6 +81,9 @@ public final class ProxyMetrics implements HealthObserver {
     bytesOut = Counter.builder("loadstone.proxy.sent").baseUnit("bytes")
         .description("Response body bytes sent to clients").register(registry);
     retries = Counter.builder("loadstone.proxy.retries").description("Requests retried on another backend")
+        .register(registry);
+    queued = Counter.builder("loadstone.proxy.queued")
+        .description("Requests that waited in the queue because every backend was at backend-max-connections")
         .register(registry);
     acceptPaused = Counter.builder("loadstone.proxy.accept.paused")
         .description("Times the listener stopped accepting because max-connections client connections were open")
@@ -213,6 +217,10 @@ public final class ProxyMetrics implements HealthObserver {
 
   public void retried() {
     retries.increment();
+  }
+
+  public void queued() {
+    queued.increment();
   }
 
   public void acceptPaused() {
