@@ -20,7 +20,7 @@ class StickyCookiesFuzzTest {
       .addKey("k1", "0123456789abcdef0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
       .clock(CLOCK).build();
 
-  @FuzzTest(maxDuration = "5s")
+  @FuzzTest(maxDuration = "60s", maxExecutions = 20_000)
   void anyCookieIsVerifiedWithoutThrowingAndOnlyAnUnchangedSignedOneNamesABackend(FuzzedDataProvider data) {
     String id = data.consumeString(80);
     int at = data.consumeInt();

@@ -27,7 +27,7 @@ class RequestDecoderFuzzTest {
   private static final int MAX_HEADERS = 512;
   private static final int MAX_BODY = 1024;
 
-  @FuzzTest(maxDuration = "5s")
+  @FuzzTest(maxDuration = "60s", maxExecutions = 20_000)
   void anyBytesDecodeTheSameWholeOrByteByByteWithinTheBoundsAndReleaseEverything(byte[] input) {
     List<String> whole = transcript(input, Math.max(1, input.length));
     List<String> bytewise = transcript(input, 1);

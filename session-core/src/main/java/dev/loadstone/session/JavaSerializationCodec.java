@@ -136,6 +136,8 @@ public final class JavaSerializationCodec implements SessionCodec {
       throw e;
     } catch (RuntimeException e) { // a forged stream can make a JDK class's readObject throw anything
       throw new IllegalArgumentException("cannot deserialize session attribute: " + e, e);
+    } catch (InternalError e) { // the JDK's own readResolve of Map.of/Set.of data with a forged length (found by fuzzing)
+      throw new IllegalArgumentException("cannot deserialize session attribute: " + e, e);
     }
   }
 

@@ -16,7 +16,7 @@ import java.util.List;
 class JavaSerializationCodecFuzzTest {
   private final JavaSerializationCodec codec = JavaSerializationCodec.allowing(List.of());
 
-  @FuzzTest(maxDuration = "5s")
+  @FuzzTest(maxDuration = "60s", maxExecutions = 20_000)
   void anyBytesDecodeToAnAllowedValueOrAreRefusedAndWhatDecodesEncodesAgain(byte[] bytes) {
     Object value;
     try {

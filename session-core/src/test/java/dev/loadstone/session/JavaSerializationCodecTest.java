@@ -110,6 +110,18 @@ class JavaSerializationCodecTest {
   }
 
   @Test
+  void aForgedMapOfWithAnOddLengthIsRefusedWithIllegalArgumentExceptionNotAnInternalError() {
+    // found by JavaSerializationCodecFuzzTest in CI: a LinkedHashMap holding Map.of data (CollSer) whose element
+    // count is odd made the JDK's readResolve throw java.lang.InternalError ("length is odd"), an Error
+    JavaSerializationCodec codec = JavaSerializationCodec.allowing(List.of());
+    byte[] bytes = java.util.Base64.getDecoder().decode("rO0ABXNyABdqYXZhLnV0aWwuTGlua2VkSGFzaE1hcDTATlwQbMD7AgABWgALYWNjZXNzT3JkZXJ4cgAR"
+        + "amF2YS51dGlsLkhhc2hNYXAFB9rBwxZg0QMAAkYACmxvYWRGYWN0b3JJAAl0aHJlc2hvbGR4cD9AAAAAAAABdwgAAAACAAAAAXQAAWtzcgAR"
+        + "amF2YS51dGlsLkNvbGxTZXJXjqu2OhuoEQMAAUkAA3RhZ3hwAAAAA3cEAAAAAXQAAXZ4eAA=");
+    assertThatThrownBy(() -> codec.decode(bytes)).isExactlyInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("InternalError: length is odd");
+  }
+
+  @Test
   void aStreamHoldingOnlyAClassOrAClassDescriptorIsRefusedInsteadOfDecodingToAValueOutsideTheAllowlist()
       throws Exception {
     // found by JavaSerializationCodecFuzzTest: TC_CLASSDESC decoded to a java.io.ObjectStreamClass

@@ -18,7 +18,7 @@ class JsonSessionCodecFuzzTest {
 
   private final JsonSessionCodec codec = JsonSessionCodec.builder().register("point", Point.class).build();
 
-  @FuzzTest(maxDuration = "5s")
+  @FuzzTest(maxDuration = "60s", maxExecutions = 20_000)
   void anyBytesDecodeOrAreRefusedWithAReasonAndWhatDecodesEncodesStably(byte[] bytes) {
     Object value;
     try {

@@ -21,7 +21,7 @@ class TokenDecoderFuzzTest {
   private final TokenFormat sealed = new TokenFormat(true, new SecureRandom());
   private final BlockingSessionStore store = BlockingSessionStore.of(TokenSessionStore.builder().keyRing(keys).build());
 
-  @FuzzTest(maxDuration = "5s")
+  @FuzzTest(maxDuration = "60s", maxExecutions = 20_000)
   void anyTokenOpensOnlyToAPayloadItsKeySealedAndAnyPayloadDecodesOrIsRefused(FuzzedDataProvider data) {
     TokenFormat format = data.consumeBoolean() ? sealed : signed;
     byte[] payload = data.consumeBytes(512);
