@@ -48,7 +48,9 @@ class SlowClientsIT {
           throw new RuntimeException(e);
         }
       });
-      Thread.sleep(1500); // the stimulus: five header timeouts long without reading (not a wait for an event)
+      // Reading paused for five header timeouts: the origin keeps being asked until the buffers fill, then not.
+      org.awaitility.Awaitility.await().pollDelay(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5))
+          .until(() -> origin.requests.get() > 0);
       for (int i = 0; i < n; i++) {
         RawClient.Response r = c.read();
         assertThat(r.status()).as("response %d", i).isEqualTo(200);
@@ -68,21 +70,25 @@ class SlowClientsIT {
     try (RawClient c = new RawClient(proxy.localAddress())) {
       c.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n");
       long t0 = System.nanoTime();
-      java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
-      CompletableFuture<Void> trickle = CompletableFuture.runAsync(() -> {
+      // The slow client: one byte every 50 ms (20 bytes/s), at most 200 of them.
+      java.util.concurrent.ScheduledExecutorService pace = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+      java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
+      pace.scheduleAtFixedRate(() -> {
         try {
-          for (int i = 0; i < 200 && !stop.get(); i++) { // 20 bytes/s at most, for at most 10 s
+          if (sent.incrementAndGet() <= 200) {
             c.send("x");
-            Thread.sleep(50); // the stimulus: the pace of a slow client
           }
         } catch (Exception closedByTheProxy) {
           // expected once the 408 went out
         }
-      });
-      RawClient.Response r = c.read();
+      }, 0, 50, java.util.concurrent.TimeUnit.MILLISECONDS);
+      RawClient.Response r;
+      try {
+        r = c.read();
+      } finally {
+        pace.shutdownNow();
+      }
       long tookMs = (System.nanoTime() - t0) / 1_000_000;
-      stop.set(true);
-      trickle.get();
       assertThat(r.status()).isEqualTo(408);
       assertThat(r.body()).contains("request-body-timeout 1s");
       assertThat(r.header("connection")).isEqualTo("close");
@@ -97,11 +103,26 @@ class SlowClientsIT {
     start(ProxyConfig.builder().requestBodyTimeout(Duration.ofMillis(300)).requestBodyMinRate(1000));
     try (RawClient c = new RawClient(proxy.localAddress())) {
       c.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 4000\r\n\r\n");
-      for (int i = 0; i < 20; i++) { // 2,000 bytes/s for 2 s: longer than the timeout, faster than the min rate
-        c.send("y".repeat(200));
-        Thread.sleep(100); // the stimulus: the pace of the upload
+      // 200 bytes every 100 ms (2,000 bytes/s) for 2 s: longer than the timeout, faster than the min rate.
+      java.util.concurrent.ScheduledExecutorService pace = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+      java.util.concurrent.CountDownLatch chunks = new java.util.concurrent.CountDownLatch(20);
+      pace.scheduleAtFixedRate(() -> {
+        try {
+          if (chunks.getCount() > 0) {
+            c.send("y".repeat(200));
+            chunks.countDown();
+          }
+        } catch (Exception e) {
+          throw new RuntimeException(e);
+        }
+      }, 0, 100, java.util.concurrent.TimeUnit.MILLISECONDS);
+      RawClient.Response r;
+      try {
+        assertThat(chunks.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        r = c.read();
+      } finally {
+        pace.shutdownNow();
       }
-      RawClient.Response r = c.read();
       assertThat(r.status()).isEqualTo(200);
       assertThat(r.body()).isEqualTo("o:4000");
     }
