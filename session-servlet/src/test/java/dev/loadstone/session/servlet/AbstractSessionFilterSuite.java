@@ -302,6 +302,17 @@ abstract class AbstractSessionFilterSuite {
   }
 
   @Test
+  void aForwardedAndAnIncludedPageSeeTheRequestsSessionAndTheirChangesAreSavedOnce() throws Exception {
+    String id = idOf(browser.get("/count").body());
+    Browser.Reply forward = browser.get("/forward");
+    assertThat(forward.body()).isEqualTo("forwarded visits=2 id=" + id + " dispatch=FORWARD");
+    Browser.Reply include = browser.get("/include");
+    assertThat(include.body()).isEqualTo("include id=" + id + " included visits=3 id=" + id + " dispatch=INCLUDE");
+    assertThat(List.of(forward, include)).allSatisfy(r -> assertThat(r.allSetCookies()).noneMatch(c -> c.startsWith("JSESSIONID")));
+    assertThat(browser.get("/count").body()).isEqualTo("visits=4 new=false id=" + id);
+  }
+
+  @Test
   void anAsyncRequestSeesTheSameSessionAndItsChangesAreSavedWithTheCookie() throws Exception {
     Browser.Reply first = browser.get("/async");
     assertThat(first.status()).isEqualTo(200);

@@ -31,7 +31,9 @@ final class CountingServlet extends HttpServlet {
   protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException, ServletException {
     invocations.incrementAndGet();
     resp.setContentType("text/plain;charset=utf-8");
-    String path = req.getPathInfo() != null ? req.getPathInfo() : req.getServletPath();
+    String path = req.getDispatcherType() == jakarta.servlet.DispatcherType.INCLUDE
+        ? (String) req.getAttribute(jakarta.servlet.RequestDispatcher.INCLUDE_PATH_INFO) // an include keeps the outer paths
+        : req.getPathInfo() != null ? req.getPathInfo() : req.getServletPath();
     switch (path) {
       case "/count" -> {
         HttpSession session = req.getSession();
@@ -181,6 +183,24 @@ final class CountingServlet extends HttpServlet {
         resp.setStatus(500);
         resp.getWriter().print("error-page " + (session == null ? "no session"
             : "visits=" + session.getAttribute("visits") + " id=" + session.getId()));
+      }
+      case "/forward" -> {
+        count(req.getSession());
+        req.getRequestDispatcher("/forwarded").forward(req, resp);
+      }
+      case "/forwarded" -> {
+        HttpSession session = req.getSession(false);
+        resp.getWriter().print("forwarded " + (session == null ? "no session" : "visits=" + session.getAttribute("visits")
+            + " id=" + session.getId()) + " dispatch=" + req.getDispatcherType());
+      }
+      case "/include" -> {
+        resp.getWriter().print("include id=" + req.getSession().getId() + " ");
+        req.getRequestDispatcher("/included").include(req, resp);
+      }
+      case "/included" -> {
+        HttpSession session = req.getSession();
+        int visits = count(session);
+        resp.getWriter().print("included visits=" + visits + " id=" + session.getId() + " dispatch=" + req.getDispatcherType());
       }
       case "/async" -> {
         jakarta.servlet.AsyncContext async = req.startAsync();
