@@ -51,6 +51,17 @@ class AutoConfigurationTest {
   }
 
   @Test
+  void theStoreItCreatesIsClosedWithTheApplicationContext() {
+    for (String store : java.util.List.of("memory", "token")) {
+      runner.withPropertyValues("loadstone.session.store=" + store, "loadstone.session.token.keys=k1=MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=").run(context -> {
+        String name = context.getBeanNamesForType(SessionStore.class)[0];
+        assertThat(context.getBeanFactory().getBeanDefinition(name).getDestroyMethodName()).as(store)
+            .isEqualTo("close");
+      });
+    }
+  }
+
+  @Test
   void serverServletSessionTimeoutIsTheIdleTimeoutAndOurOwnPropertiesBind() {
     runner.withPropertyValues("server.servlet.session.timeout=7m", "loadstone.session.absolute-timeout=2h",
             "loadstone.session.codec.type=java", "loadstone.session.filter-order=-500")
