@@ -70,7 +70,9 @@ final class ProtocolNegotiation extends ApplicationProtocolNegotiationHandler {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    log.debug("TLS connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+    if (ctx.channel().isOpen()) { // once: the TLS handlers may report one failure more than once while closing
+      log.debug("TLS connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+    }
     ctx.close();
   }
 }
