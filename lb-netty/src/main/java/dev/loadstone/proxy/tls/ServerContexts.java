@@ -103,10 +103,11 @@ final class ServerContexts {
     files.add(key);
     List<X509Certificate> chain = certificates(crt);
     try {
+      KeyMatch.check(chain.get(0), key);
       SslContext c = configure(SslContextBuilder.forServer(crt.toFile(), key.toFile()), s, provider, alpn).build();
       names(chain.get(0)).forEach(n -> byName.putIfAbsent(n, c));
       return c;
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | java.security.GeneralSecurityException | RuntimeException e) {
       throw new IllegalArgumentException("tls: " + crt + " / " + key + ": " + message(e), e);
     }
   }
