@@ -68,6 +68,7 @@ public final class ProxyServer implements AutoCloseable {
   private ProxyServer(Builder b) {
     this.config = b.config;
     // First: a file that cannot be opened fails the start before any thread exists.
+    io.netty.handler.ssl.SslContext backendTls = dev.loadstone.proxy.tls.BackendTls.context(config.tls());
     this.accessLog = b.accessLog != null ? b.accessLog : AccessLog.open(config.accessLog(), config.accessLogFormat());
     this.pool = b.pool != null ? b.pool : Balancing.newPool(config, b.ticker);
     if (b.pool == null) {
@@ -89,7 +90,7 @@ public final class ProxyServer implements AutoCloseable {
                 .socketChannelType(clientClass));
     Map<EventExecutor, BackendConnections> conns = new IdentityHashMap<>();
     for (EventExecutor e : group) {
-      conns.put(e, new BackendConnections((EventLoop) e, clientClass, config, resolver));
+      conns.put(e, new BackendConnections((EventLoop) e, clientClass, config, resolver, backendTls));
     }
     List<Cidr> trusted = config.trustedProxies().stream().map(Cidr::parse).collect(Collectors.toList());
     RequestHeaderPolicy headers =

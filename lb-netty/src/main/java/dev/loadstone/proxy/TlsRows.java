@@ -53,9 +53,12 @@ final class TlsRows {
           (d, v) -> d.tls.hsts(v)).shows(c -> c.tls().hsts() == null ? "off" : c.tls().hsts()),
       s("redirect-listen", "HOST:PORT", ADDRESS, "off", "A plain HTTP listener answering 308 to the same host and path on https (the TLS port).",
           (d, v) -> d.tls.redirectListen(v)).shows(c -> c.tls().redirectListen() == null ? "off" : c.tls().redirectListen()),
-      s("backend-tls-trust", "FILE", PATH, "the JDK's trust store", "PEM CA certificates that https:// backends must chain to.",
+      s("backend-tls", "BOOL", BOOLEAN, "false",
+          "Speak TLS to every backend, connections and HTTP health checks alike (as nginx's proxy_pass https:// to an upstream).",
+          (d, v) -> d.tls.backendTls(v)).shows(c -> c.tls().backendTls()),
+      s("backend-tls-trust", "FILE", PATH, "the JDK's trust store", "PEM CA certificates that TLS backends must chain to.",
           (d, v) -> d.tls.backendTrust(v)).shows(c -> c.tls().backendTrust()),
-      s("backend-tls-verify-hostname", "BOOL", BOOLEAN, "true", "Check that an https:// backend's certificate names the backend's host.",
+      s("backend-tls-verify-hostname", "BOOL", BOOLEAN, "true", "Check that a TLS backend's certificate names the backend's host (or IP address).",
           (d, v) -> d.tls.backendVerifyHostname(v)).shows(c -> c.tls().backendVerifyHostname()));
 
   private static <T> Setting<T> s(String key, String label, ValueType<T> type, String dflt, String help, BiConsumer<Settings.Draft, T> apply) {

@@ -49,6 +49,7 @@ public final class TlsSettings {
   final String clientSubjectHeader;
   final String hsts;
   final InetSocketAddress redirectListen;
+  final boolean backendTls;
   final Path backendTrust;
   final boolean backendVerifyHostname;
 
@@ -68,6 +69,7 @@ public final class TlsSettings {
     clientSubjectHeader = or(b.clientSubjectHeader, DEFAULT_CLIENT_SUBJECT_HEADER);
     hsts = b.hsts;
     redirectListen = b.redirectListen;
+    backendTls = or(b.backendTls, false);
     backendTrust = b.backendTrust;
     backendVerifyHostname = or(b.backendVerifyHostname, true);
     if ((cert == null) != (key == null)) {
@@ -79,6 +81,10 @@ public final class TlsSettings {
     }
     if (clientAuth != ClientAuth.NONE && clientCa == null) {
       throw new IllegalArgumentException("tls-client-auth: " + name(clientAuth) + " (expected: tls-client-ca to verify client certificates)");
+    }
+    if (!backendTls && (backendTrust != null || b.backendVerifyHostname != null)) {
+      throw new IllegalArgumentException((backendTrust != null ? "backend-tls-trust" : "backend-tls-verify-hostname")
+          + ": set without backend-tls: true");
     }
     boolean server = enabled();
     if (!server && (redirectListen != null || hsts != null || clientCa != null)) {
@@ -127,7 +133,10 @@ public final class TlsSettings {
   /** The plain listener that answers 308 to the https URL, or null. */
   public InetSocketAddress redirectListen() { return redirectListen; }
 
-  /** PEM CA certificates that {@code https://} backends must chain to, or null for the JDK's trust store. */
+  /** Whether the proxy speaks TLS to every backend (connections and HTTP health checks). */
+  public boolean backendTls() { return backendTls; }
+
+  /** PEM CA certificates that TLS backends must chain to, or null for the JDK's trust store. */
   public Path backendTrust() { return backendTrust; }
 
   public boolean backendVerifyHostname() { return backendVerifyHostname; }
@@ -175,6 +184,7 @@ public final class TlsSettings {
     private String clientSubjectHeader;
     private String hsts;
     private InetSocketAddress redirectListen;
+    private Boolean backendTls;
     private Path backendTrust;
     private Boolean backendVerifyHostname;
 
@@ -264,6 +274,8 @@ public final class TlsSettings {
       redirectListen = once(redirectListen, "redirect-listen", address);
       return this;
     }
+
+    public Builder backendTls(boolean on) { backendTls = once(backendTls, "backend-tls", on); return this; }
 
     public Builder backendTrust(Path file) { backendTrust = once(backendTrust, "backend-tls-trust", file); return this; }
 
