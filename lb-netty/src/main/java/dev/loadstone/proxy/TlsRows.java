@@ -18,7 +18,7 @@ final class TlsRows {
   static final List<Setting<?>> ROWS = List.of(
       s("tls-cert", "FILE", PATH, "none", "Serve TLS with this PEM certificate chain (the default certificate); needs tls-key.",
           (d, v) -> d.tls.cert(v)).shows(c -> c.tls().cert()),
-      s("tls-key", "FILE", PATH, "none", "The PEM private key of tls-cert (PKCS#8 or PKCS#1, unencrypted).",
+      s("tls-key", "FILE", PATH, "none", "The private key of tls-cert: unencrypted PKCS#8 PEM (BEGIN PRIVATE KEY; openssl pkcs8 -topk8 -nocrypt converts others).",
           (d, v) -> d.tls.key(v)).shows(c -> c.tls().key()),
       s("tls-keystore", "FILE", PATH, "none", "Serve TLS with the certificate and key of this PKCS#12 keystore instead of tls-cert and tls-key.",
           (d, v) -> d.tls.keystore(v)).shows(c -> c.tls().keystore()),

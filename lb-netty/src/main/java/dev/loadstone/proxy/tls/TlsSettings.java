@@ -193,7 +193,7 @@ public final class TlsSettings {
     /** The default certificate chain (PEM); needs {@link #key}. */
     public Builder cert(Path file) { cert = once(cert, "tls-cert", file); return this; }
 
-    /** The default certificate's private key (PEM, PKCS#8 or PKCS#1, unencrypted). */
+    /** The default certificate's private key (unencrypted PKCS#8 PEM). */
     public Builder key(Path file) { key = once(key, "tls-key", file); return this; }
 
     /** A PKCS#12 keystore with the default certificate and its key (instead of {@link #cert}/{@link #key}). */
