@@ -111,9 +111,13 @@ public final class ProxyServer implements AutoCloseable {
           config.listen(), acceptErrors);
       connectionLimit.attach(server);
       if (config.tls().redirectListen() != null) {
-        redirect = Listening.bind(group, serverClass, new dev.loadstone.proxy.tls.HttpsRedirect(
-            ((InetSocketAddress) server.localAddress()).getPort(), config.headerTimeout()),
-            config.tls().redirectListen(), new AcceptErrors(Ticker.system(), AcceptErrors.INTERVAL));
+        try {
+          redirect = Listening.bind(group, serverClass, new dev.loadstone.proxy.tls.HttpsRedirect(
+              ((InetSocketAddress) server.localAddress()).getPort(), config.headerTimeout()),
+              config.tls().redirectListen(), new AcceptErrors(Ticker.system(), AcceptErrors.INTERVAL));
+        } catch (UncheckedIOException e) { // "listen HOST:PORT: ..." names the redirect listener
+          throw new UncheckedIOException("redirect-" + e.getMessage(), e.getCause());
+        }
       }
     } catch (RuntimeException e) {
       if (server != null) {

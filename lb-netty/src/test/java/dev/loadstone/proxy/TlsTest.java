@@ -107,6 +107,25 @@ class TlsTest {
   }
 
   @Test
+  void aSecondConnectionResumesTheSessionWithItsTicket() throws Exception {
+    fixture().startWithPem(t -> {});
+    Path session = f.dir.resolve("session.pem");
+    assertThat(openssl("-tls1_2", "-sess_out", session.toString())).contains("New, TLSv1.2");
+    assertThat(openssl("-tls1_2", "-sess_in", session.toString())).contains("Reused, TLSv1.2");
+  }
+
+  private String openssl(String... args) throws Exception {
+    List<String> cmd = new java.util.ArrayList<>(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + f.address().getPort(),
+        "-CAfile", f.caFile.toString()));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    p.getOutputStream().close();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    return out;
+  }
+
+  @Test
   void aPlainHttpRequestOnTheTlsPortGets400AndIsClosed() throws Exception {
     fixture().startWithPem(t -> {});
     try (RawClient c = new RawClient(f.address())) {
