@@ -33,7 +33,7 @@ final class Demo implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Demo.class);
 
   /** What to start. Ports may be 0 for the proxy and admin (tests); application ports must be fixed. */
-  record Settings(String host, int proxyPort, int adminPort, List<Integer> appPorts, StoreKind store, String redisUri) {
+  record Settings(String host, int proxyPort, int adminPort, List<Integer> appPorts, StoreKind store, String redisUri, boolean tls) {
     Settings {
       Objects.requireNonNull(store, "store");
       if (appPorts.size() != 3) {
@@ -93,6 +93,10 @@ final class Demo implements AutoCloseable {
             .build());
     for (DemoApp app : apps) {
       config.addBackend(Backend.of(app.name(), settings.host() + ":" + app.port(), 1));
+    }
+    if (settings.tls()) { // a self-signed certificate made now
+      config.tls(dev.loadstone.proxy.tls.TlsSettings.builder().keystore(SelfSignedCertificate.generate())
+          .keystorePassword(SelfSignedCertificate.PASSWORD).build());
     }
     ProxyConfig cfg = config.build();
     BackendPool pool = ProxyServer.newPool(cfg); // round robin (the config's default), the three apps UP
@@ -158,7 +162,7 @@ final class Demo implements AutoCloseable {
   }
 
   String proxyUrl() {
-    return "http://" + proxyAddress().getHostString() + ":" + proxyAddress().getPort() + "/";
+    return (settings.tls() ? "https://" : "http://") + proxyAddress().getHostString() + ":" + proxyAddress().getPort() + "/";
   }
 
   String adminUrl() {

@@ -36,6 +36,9 @@ public final class DemoMain implements Callable<Integer> {
           + "memory keeps each app's sessions to itself, to show what breaks without shared sessions.")
   String store;
 
+  @Option(names = "--tls", description = "Serve the proxy over HTTPS with a self-signed certificate made at start (curl -k).")
+  boolean tls;
+
   private final PrintWriter out;
   private final boolean block;
   Demo demo;
@@ -83,7 +86,7 @@ public final class DemoMain implements Callable<Integer> {
         throw new IllegalArgumentException("--store: '" + store + "' (expected: token, redis or memory)", e);
       }
     }
-    return new Demo.Settings("127.0.0.1", proxyPort, adminPort, appPorts, kind, redisUri);
+    return new Demo.Settings("127.0.0.1", proxyPort, adminPort, appPorts, kind, redisUri, tls);
   }
 
   @Override

@@ -111,7 +111,7 @@ final class DefaultHealthChecker implements HealthChecker, PoolListener {
     AddressResolverGroup<? extends SocketAddress> resolver = b.resolver != null ? b.resolver : ownedResolver;
     switch (settings.type()) {
       case HTTP:
-        probe = new HttpProbe(settings, channels, resolver, ticker, clock);
+        probe = new HttpProbe(settings, channels, resolver, ticker, clock, b.tls);
         break;
       case TCP:
         probe = new TcpProbe(settings, channels, resolver, ticker, clock);

@@ -65,6 +65,7 @@ public interface HealthChecker extends OutlierDetector, AutoCloseable {
     Clock clock;
     RandomGenerator random;
     HealthObserver observer;
+    io.netty.handler.ssl.SslContext tls;
 
     private Builder(BackendPool pool, EventLoopGroup group) {
       this.pool = Objects.requireNonNull(pool, "pool");
@@ -124,6 +125,13 @@ public interface HealthChecker extends OutlierDetector, AutoCloseable {
     public Builder observer(HealthObserver o) {
       once(observer, "observer");
       observer = Objects.requireNonNull(o, "observer");
+      return this;
+    }
+
+    /** HTTP checks over TLS with this client context (SNI and hostname verification use the backend's host). */
+    public Builder tls(io.netty.handler.ssl.SslContext context) {
+      once(tls, "tls");
+      tls = Objects.requireNonNull(context, "tls");
       return this;
     }
 

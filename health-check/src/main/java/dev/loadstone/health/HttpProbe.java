@@ -33,6 +33,7 @@ import java.time.Clock;
  */
 final class HttpProbe extends NettyProbe {
   private final byte[] needle;
+  private final io.netty.handler.ssl.SslContext tls; // null: plain HTTP
 
   HttpProbe(
       HealthCheckSettings settings,
@@ -40,7 +41,18 @@ final class HttpProbe extends NettyProbe {
       AddressResolverGroup<? extends SocketAddress> resolver,
       Ticker ticker,
       Clock clock) {
+    this(settings, channelFactory, resolver, ticker, clock, null);
+  }
+
+  HttpProbe(
+      HealthCheckSettings settings,
+      ChannelFactory<? extends Channel> channelFactory,
+      AddressResolverGroup<? extends SocketAddress> resolver,
+      Ticker ticker,
+      Clock clock,
+      io.netty.handler.ssl.SslContext tls) {
     super(settings, channelFactory, resolver, ticker, clock);
+    this.tls = tls;
     needle = settings.bodyContains() == null ? null : settings.bodyContains().getBytes(StandardCharsets.UTF_8);
   }
 
@@ -50,6 +62,9 @@ final class HttpProbe extends NettyProbe {
     return new ChannelInitializer<Channel>() {
       @Override
       protected void initChannel(Channel ch) {
+        if (tls != null) {
+          ch.pipeline().addLast(tls.newHandler(ch.alloc(), backend.host(), backend.port()));
+        }
         ch.pipeline().addLast(new HttpClientCodec(), new ResponseHandler(attempt, host));
       }
     };

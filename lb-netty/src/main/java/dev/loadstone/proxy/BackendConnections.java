@@ -32,12 +32,14 @@ final class BackendConnections {
   private final long idleTimeoutNanos;
   private final Map<String, ArrayDeque<Channel>> idle = new HashMap<>();
   private final ScheduledFuture<?> sweeper;
+  private final io.netty.handler.ssl.SslContext tls; // null: plain HTTP to backends
 
   BackendConnections(EventLoop loop, Class<? extends SocketChannel> channelClass, ProxyConfig config,
-      AddressResolverGroup<InetSocketAddress> resolver) {
+      AddressResolverGroup<InetSocketAddress> resolver, io.netty.handler.ssl.SslContext tls) {
     this.loop = loop;
     this.maxIdle = config.poolMaxIdle();
     this.idleTimeoutNanos = config.poolIdleTimeout().toNanos();
+    this.tls = tls;
     this.bootstrap =
         new Bootstrap()
             .group(loop)
@@ -70,7 +72,11 @@ final class BackendConnections {
       }
     }
     // Unresolved, so that the non-blocking resolver (not the InetSocketAddress constructor) looks it up.
-    return bootstrap.connect(InetSocketAddress.createUnresolved(backend.host(), backend.port()));
+    ChannelFuture f = bootstrap.connect(InetSocketAddress.createUnresolved(backend.host(), backend.port()));
+    if (tls != null) { // SNI and the hostname check need the backend's name, so the handler is made per connection
+      f.channel().pipeline().addFirst("tls", tls.newHandler(f.channel().alloc(), backend.host(), backend.port()));
+    }
+    return f;
   }
 
   /** Keeps {@code ch} for reuse; it must have carried a complete, cleanly framed exchange. */

@@ -54,7 +54,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
   RequestHeaderPolicy.Client client() {
     if (client == null) {
-      client = px.requestHeaders.client(((InetSocketAddress) ctx.channel().remoteAddress()).getAddress());
+      client = px.requestHeaders.client(ctx.channel());
     }
     return client;
   }

@@ -65,6 +65,7 @@ final class ConfigValues {
   String requestIdHeader;
   boolean requestIdOff;
   Boolean requestIdResponse;
+  dev.loadstone.proxy.tls.TlsSettings tls;
 
   void addStickyKey(String keyId, byte[] secret) {
     if (keyId == null || keyId.isEmpty()) {
@@ -141,6 +142,7 @@ final class ConfigValues {
     f.requestIdHeader = requestIdOff ? null : or(requestIdHeader, ProxyConfig.DEFAULT_REQUEST_ID_HEADER);
     f.requestIdOff = requestIdOff;
     f.requestIdResponse = or(requestIdResponse, false);
+    f.tls = or(tls, dev.loadstone.proxy.tls.TlsSettings.OFF);
     return f;
   }
 

@@ -114,6 +114,7 @@ public final class Main {
         if (r == null) {
           log.info("SIGHUP during start-up: ignored");
         } else {
+          running.reloadTls(); // the certificate files, also without --config
           r.onSighup();
         }
       });
@@ -129,10 +130,10 @@ public final class Main {
     ops = ProxyOperations.create(pool, cfg, token(cfg));
     try {
       ops.bindAdmin();
-      server = ProxyServer.builder(cfg).pool(pool).listener(ops.listener()).start();
+      server = ProxyServer.builder(cfg).pool(pool).listener(ops.listener()).watchTlsFiles(blockUntilShutdown && cfg.watchConfig()).start();
       running = server;
       ops.metrics().serverCounters(server::accessLogDropped, server::acceptErrors);
-      ops.describe(cfg.algorithm().flagName(), List.of("proxy http://" + ConfigRules.hostPort(server.localAddress()),
+      ops.describe(cfg.algorithm().flagName(), List.of("proxy " + (cfg.tls().enabled() ? "https://" : "http://") + ConfigRules.hostPort(server.localAddress()),
           "admin http://" + ConfigRules.hostPort(ops.adminAddress())));
       ops.start();
       if (cfg.discovery() != null) {

@@ -194,6 +194,9 @@ public final class ProxyConfig {
   /** Whether responses to clients carry the request id header too (default false). */
   public boolean requestIdResponse() { return v.requestIdResponse; }
 
+  /** TLS to clients and to {@code https://} backends ({@code tls-*}, {@code hsts}, {@code redirect-listen}); default off. */
+  public dev.loadstone.proxy.tls.TlsSettings tls() { return v.tls; }
+
   @Override
   public String toString() {
     return "ProxyConfig(listen=" + v.listen + ", backends=" + v.backends + ", algorithm=" + v.algorithm.flagName() + ")";
@@ -502,6 +505,11 @@ public final class ProxyConfig {
     public Builder requestIdResponse(boolean on) {
       once(v.requestIdResponse, "request-id-response");
       v.requestIdResponse = on;
+      return this;
+    }
+
+    public Builder tls(dev.loadstone.proxy.tls.TlsSettings settings) {
+      v.tls = Objects.requireNonNull(once(v.tls, "tls", settings), "tls");
       return this;
     }
 

@@ -62,10 +62,13 @@ public final class ProxyServer implements AutoCloseable {
   private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
   private final AccessLog accessLog; // null: off
   private final AcceptErrors acceptErrors = new AcceptErrors(Ticker.system(), AcceptErrors.INTERVAL);
+  private final dev.loadstone.proxy.tls.ServerTls tls; // null: plain HTTP
+  private final Channel redirectChannel; // null: no redirect-listen
 
   private ProxyServer(Builder b) {
     this.config = b.config;
     // First: a file that cannot be opened fails the start before any thread exists.
+    io.netty.handler.ssl.SslContext backendTls = dev.loadstone.proxy.tls.BackendTls.context(config.tls());
     this.accessLog = b.accessLog != null ? b.accessLog : AccessLog.open(config.accessLog(), config.accessLogFormat());
     this.pool = b.pool != null ? b.pool : Balancing.newPool(config, b.ticker);
     if (b.pool == null) {
@@ -87,28 +90,50 @@ public final class ProxyServer implements AutoCloseable {
                 .socketChannelType(clientClass));
     Map<EventExecutor, BackendConnections> conns = new IdentityHashMap<>();
     for (EventExecutor e : group) {
-      conns.put(e, new BackendConnections((EventLoop) e, clientClass, config, resolver));
+      conns.put(e, new BackendConnections((EventLoop) e, clientClass, config, resolver, backendTls));
     }
     List<Cidr> trusted = config.trustedProxies().stream().map(Cidr::parse).collect(Collectors.toList());
     RequestHeaderPolicy headers =
-        new RequestHeaderPolicy(trusted, config.stripRequestHeaders(), TrailerPolicy.allowing("forward-trailers", config.forwardedTrailers()));
+        new RequestHeaderPolicy(trusted, config.stripRequestHeaders(), TrailerPolicy.allowing("forward-trailers", config.forwardedTrailers()),
+            config.tls().clientSubjectHeader());
     this.context = new ProxyContext(config, pool, new Listeners(b.listeners), headers, conns, accessLog);
     this.clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
     if (context.queue != null) {
       pool.onRelease(context.queue::wake);
     }
     this.connectionLimit = ConnectionLimit.of(config, context.listeners);
+    Channel redirect = null;
+    Channel server = null;
     try {
-      this.serverChannel = Listening.bind(group, serverClass, new ProxyInitializer(context, clients, connectionLimit),
+      this.tls = config.tls().enabled() // a certificate that does not load fails the start, naming the file
+          ? dev.loadstone.proxy.tls.ServerTls.create(config.tls(), ProxyInitializer.ALPN_PROTOCOLS, config.headerTimeout()) : null;
+      server = Listening.bind(group, serverClass, new ProxyInitializer(context, clients, connectionLimit, tls),
           config.listen(), acceptErrors);
-      connectionLimit.attach(serverChannel);
-    } catch (UncheckedIOException e) {
+      connectionLimit.attach(server);
+      if (config.tls().redirectListen() != null) {
+        try {
+          redirect = Listening.bind(group, serverClass, new dev.loadstone.proxy.tls.HttpsRedirect(
+              ((InetSocketAddress) server.localAddress()).getPort(), config.headerTimeout()),
+              config.tls().redirectListen(), new AcceptErrors(Ticker.system(), AcceptErrors.INTERVAL));
+        } catch (UncheckedIOException e) { // "listen HOST:PORT: ..." names the redirect listener
+          throw new UncheckedIOException("redirect-" + e.getMessage(), e.getCause());
+        }
+      }
+    } catch (RuntimeException e) {
+      if (server != null) {
+        server.close();
+      }
       group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
       resolver.close();
       if (accessLog != null) {
         accessLog.close();
       }
       throw e;
+    }
+    this.serverChannel = server;
+    this.redirectChannel = redirect;
+    if (tls != null) {
+      tls.start(group.next(), b.watchTls);
     }
   }
 
@@ -164,6 +189,21 @@ public final class ProxyServer implements AutoCloseable {
     return serverChannelType;
   }
 
+  /** {@code OpenSSL} or {@code JDK}: the TLS provider serving handshakes, or null without TLS. */
+  public String tlsProvider() {
+    return tls == null ? null : tls.providerName();
+  }
+
+  /** Loads the TLS certificate files again (SIGHUP); false when a file was refused and the old ones stay. */
+  public boolean reloadTls() {
+    return tls != null && tls.reload();
+  }
+
+  /** The redirect-listen address (the real port when it asked for port 0), or null. */
+  public InetSocketAddress redirectAddress() {
+    return redirectChannel == null ? null : (InetSocketAddress) redirectChannel.localAddress();
+  }
+
   /** Whether the native epoll transport is in use. */
   public boolean isEpoll() {
     return epoll;
@@ -212,6 +252,12 @@ public final class ProxyServer implements AutoCloseable {
       pool.onRelease(null);
     }
     serverChannel.close().syncUninterruptibly();
+    if (redirectChannel != null) {
+      redirectChannel.close().syncUninterruptibly();
+    }
+    if (tls != null) {
+      tls.close();
+    }
     clients.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     closeBackendConnections();
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
@@ -230,6 +276,9 @@ public final class ProxyServer implements AutoCloseable {
     CompletableFuture<Void> done = new CompletableFuture<>();
     context.draining = true;
     serverChannel.close();
+    if (redirectChannel != null) {
+      redirectChannel.close();
+    }
     for (Channel c : clients) {
       c.eventLoop().execute(() -> c.pipeline().fireUserEventTriggered(ClientConnection.Drain.INSTANCE));
     }
@@ -267,6 +316,7 @@ public final class ProxyServer implements AutoCloseable {
     private int threads;
     private boolean forceNio;
     private AccessLog accessLog;
+    private boolean watchTls;
 
     private Builder(ProxyConfig config) {
       this.config = Objects.requireNonNull(config, "config");
@@ -322,6 +372,12 @@ public final class ProxyServer implements AutoCloseable {
       return this;
     }
 
+    /** Reloads the TLS certificates when one of their files changes (the standalone proxy, with watch-config). */
+    public Builder watchTlsFiles(boolean on) {
+      watchTls = on;
+      return this;
+    }
+
     /** Uses NIO even where epoll is available (tests). */
     public Builder forceNio() {
       forceNio = true;
@@ -331,7 +387,8 @@ public final class ProxyServer implements AutoCloseable {
     /** Binds and starts; throws {@link UncheckedIOException} when the address cannot be bound. */
     public ProxyServer start() {
       ProxyServer s = new ProxyServer(this);
-      log.info("proxy listening on {} ({} transport)", s.localAddress(), s.epoll ? "epoll" : "nio");
+      log.info("proxy listening on {} ({} transport{})", s.localAddress(), s.epoll ? "epoll" : "nio",
+          s.tls == null ? "" : ", TLS by " + s.tls.providerName());
       return s;
     }
   }

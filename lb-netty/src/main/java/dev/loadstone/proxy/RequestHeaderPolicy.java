@@ -32,11 +32,18 @@ final class RequestHeaderPolicy {
   /** Extra names removed from untrusted clients, lower-case with '-' for '_'. */
   private final String[] strip;
   private final TrailerPolicy trailers;
+  /** The header carrying a TLS client certificate's subject; removed from every client's input, trusted or not. */
+  private final String subjectHeader;
 
   RequestHeaderPolicy(List<Cidr> trusted, List<String> stripRequestHeaders, TrailerPolicy trailers) {
+    this(trusted, stripRequestHeaders, trailers, dev.loadstone.proxy.tls.TlsSettings.DEFAULT_CLIENT_SUBJECT_HEADER);
+  }
+
+  RequestHeaderPolicy(List<Cidr> trusted, List<String> stripRequestHeaders, TrailerPolicy trailers, String subjectHeader) {
     this.trusted = List.copyOf(trusted);
     this.strip = stripRequestHeaders.stream().map(RequestHeaderPolicy::normalized).toArray(String[]::new);
     this.trailers = trailers;
+    this.subjectHeader = normalized(subjectHeader);
   }
 
   /** What the forwarding headers need to know about one client connection, computed once per connection. */
@@ -45,15 +52,32 @@ final class RequestHeaderPolicy {
     final String ip;
     /** The RFC 7239 element up to the host: {@code for=...;proto=http}. */
     final String forwardedFor;
+    /** Whether the connection is TLS: the proxy's forwarding headers then say https. */
+    final boolean tls;
+    /** The verified client certificate's subject, or null. */
+    final String peerSubject;
 
-    Client(boolean trusted, String ip, String forwardedFor) {
+    Client(boolean trusted, String ip, String forwardedFor, boolean tls, String peerSubject) {
       this.trusted = trusted;
       this.ip = ip;
       this.forwardedFor = forwardedFor;
+      this.tls = tls;
+      this.peerSubject = peerSubject;
     }
   }
 
+  /** The client of a connection channel (or an HTTP/2 stream of one): its address and its TLS ({@link TlsInfo}). */
+  Client client(io.netty.channel.Channel ch) {
+    io.netty.channel.Channel conn = ch.parent() instanceof io.netty.channel.socket.ServerSocketChannel || ch.parent() == null ? ch : ch.parent();
+    dev.loadstone.proxy.tls.TlsInfo tls = dev.loadstone.proxy.tls.TlsInfo.of(ch);
+    return client(((java.net.InetSocketAddress) conn.remoteAddress()).getAddress(), tls);
+  }
+
   Client client(InetAddress address) {
+    return client(address, null);
+  }
+
+  private Client client(InetAddress address, dev.loadstone.proxy.tls.TlsInfo tls) {
     String ip = address.getHostAddress();
     int pct = ip.indexOf('%');
     if (pct >= 0) {
@@ -61,7 +85,8 @@ final class RequestHeaderPolicy {
     }
     boolean isTrusted = trusted.stream().anyMatch(c -> c.contains(address));
     String forValue = address instanceof Inet6Address ? "\"[" + ip + "]\"" : ip;
-    return new Client(isTrusted, ip, "for=" + forValue + ";proto=http");
+    return new Client(isTrusted, ip, "for=" + forValue + (tls == null ? ";proto=http" : ";proto=https"), tls != null,
+        tls == null ? null : tls.peerSubject());
   }
 
   /**
@@ -74,8 +99,9 @@ final class RequestHeaderPolicy {
     String upgrade = head.upgrade ? h.get(HttpHeaderNames.UPGRADE) : null;
     HopByHop.strip(h);
     h.remove(HttpHeaderNames.CONTENT_LENGTH);
-    if (!client.trusted) {
-      removeSpoofable(h);
+    removeSpoofable(h, client.trusted);
+    if (client.peerSubject != null) {
+      h.set(subjectHeader, client.peerSubject);
     }
     String proto = addForwarding(h, client);
     if (head.framing.kind() == Framing.Kind.LENGTH) {
@@ -95,11 +121,11 @@ final class RequestHeaderPolicy {
     return trailers;
   }
 
-  private void removeSpoofable(HttpHeaders h) {
+  private void removeSpoofable(HttpHeaders h, boolean trustedClient) {
     List<CharSequence> names = null;
     for (java.util.Iterator<Map.Entry<CharSequence, CharSequence>> it = h.iteratorCharSequence(); it.hasNext(); ) {
       CharSequence name = it.next().getKey();
-      if (isSpoofable(name)) {
+      if (matches(name, subjectHeader, false) || !trustedClient && isSpoofable(name)) {
         if (names == null) {
           names = new ArrayList<>(2);
         }
@@ -150,7 +176,7 @@ final class RequestHeaderPolicy {
   private static String addForwarding(HttpHeaders h, Client client) {
     List<String> priorFor = client.trusted ? h.getAll(X_FORWARDED_FOR) : List.of();
     h.set(X_FORWARDED_FOR, priorFor.isEmpty() ? client.ip : String.join(", ", priorFor) + ", " + client.ip);
-    String proto = "http";
+    String proto = client.tls ? "https" : "http";
     String priorProto = h.get(X_FORWARDED_PROTO);
     if (priorProto != null) {
       int comma = priorProto.indexOf(',');

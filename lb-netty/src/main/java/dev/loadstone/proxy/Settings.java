@@ -37,16 +37,18 @@ final class Settings {
   static final class Draft {
     final ProxyConfig.Builder config = ProxyConfig.builder();
     final HealthFlags health = new HealthFlags();
+    final dev.loadstone.proxy.tls.TlsSettings.Builder tls = dev.loadstone.proxy.tls.TlsSettings.builder();
 
     ProxyConfig build() {
       config.health(health.build());
+      config.tls(tls.build());
       return config.build();
     }
   }
 
   private static final HealthCheckSettings HEALTH = HealthCheckSettings.builder().build(); // the documented defaults
 
-  static final List<Setting<?>> ALL = List.of(
+  static final List<Setting<?>> ALL = java.util.stream.Stream.concat(java.util.stream.Stream.of(
       s("listen", "HOST:PORT", ADDRESS, ProxyConfig.DEFAULT_LISTEN, "Address to accept clients on (port 0 = any free port).",
           (d, v) -> d.config.listen(v))
           .shows(ProxyConfig::listen),
@@ -231,7 +233,7 @@ final class Settings {
           .shows(c -> c.requestIdHeader() == null ? "none" : c.requestIdHeader()),
       s("request-id-response", "BOOL", BOOLEAN, "false", "Also send the request id header to the client in each response.",
           (d, v) -> d.config.requestIdResponse(v))
-          .shows(ProxyConfig::requestIdResponse));
+          .shows(ProxyConfig::requestIdResponse)), TlsRows.ROWS.stream()).toList();
 
   private static final Map<String, Setting<?>> BY_KEY = new LinkedHashMap<>();
 

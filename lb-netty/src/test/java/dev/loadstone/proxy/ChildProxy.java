@@ -62,6 +62,11 @@ final class ChildProxy implements AutoCloseable {
     return address;
   }
 
+  /** Sends the proxy a signal, e.g. {@code HUP}. */
+  void signal(String name) throws IOException, InterruptedException {
+    new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start().waitFor();
+  }
+
   boolean isAlive() {
     return process.isAlive();
   }

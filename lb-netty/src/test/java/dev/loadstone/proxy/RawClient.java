@@ -33,6 +33,14 @@ public final class RawClient implements AutoCloseable {
     out = socket.getOutputStream();
   }
 
+  /** Over a socket that is already connected (a TLS socket, say). */
+  public RawClient(Socket connected) throws IOException {
+    socket = connected;
+    socket.setSoTimeout(10_000);
+    in = socket.getInputStream();
+    out = socket.getOutputStream();
+  }
+
   /** The client's own port (what the proxy sees as the client port). */
   public int localPort() {
     return socket.getLocalPort();

@@ -66,6 +66,10 @@ final class TestOrigin implements AutoCloseable {
   record Seen(HttpMethod method, String uri, HttpHeaders headers) {}
 
   private TestOrigin(String id, int port) {
+    this(id, port, null);
+  }
+
+  private TestOrigin(String id, int port, io.netty.handler.ssl.SslContext tls) {
     this.id = id;
     this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     this.server =
@@ -78,12 +82,20 @@ final class TestOrigin implements AutoCloseable {
                   protected void initChannel(SocketChannel ch) {
                     connections.incrementAndGet();
                     children.add(ch);
+                    if (tls != null) {
+                      ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                    }
                     ch.pipeline().addLast(new HttpServerCodec()).addLast(new Handler());
                   }
                 })
             .bind("127.0.0.1", port)
             .syncUninterruptibly()
             .channel();
+  }
+
+  /** An origin that speaks TLS with {@code tls} (a server context). */
+  static TestOrigin startTls(String id, io.netty.handler.ssl.SslContext tls) {
+    return new TestOrigin(id, 0, tls);
   }
 
   static TestOrigin start(String id) {

@@ -32,12 +32,15 @@ public final class ProxyOperations implements AutoCloseable {
   private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
   private ProxyOperations(BackendPool pool, HealthCheckSettings health, Duration drainTimeout,
-      InetSocketAddress adminAddress, AdminToken token, List<Duration> latencyBuckets) {
+      InetSocketAddress adminAddress, AdminToken token, List<Duration> latencyBuckets, io.netty.handler.ssl.SslContext backendTls) {
     this.pool = Objects.requireNonNull(pool, "pool");
     AdminServer.checkExposure(adminAddress == null ? AdminServer.DEFAULT_ADDRESS : adminAddress, token); // before any thread starts
     this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     this.metrics = ProxyMetrics.create(pool, latencyBuckets);
-    this.checker = new LiveHealthChecker(health, s -> HealthChecker.builder(pool, group).settings(s).observer(metrics).build());
+    this.checker = new LiveHealthChecker(health, s -> {
+      HealthChecker.Builder hb = HealthChecker.builder(pool, group).settings(s).observer(metrics);
+      return (backendTls == null ? hb : hb.tls(backendTls)).build();
+    });
     this.admin = new PoolAdmin(pool, drainTimeout, group.next());
     this.feed = new ExchangeFeed(metrics, checker);
     AdminServer.Builder b = AdminServer.builder(admin, metrics).healthChecker(checker).group(group).status(status)
@@ -55,12 +58,13 @@ public final class ProxyOperations implements AutoCloseable {
    */
   public static ProxyOperations create(BackendPool pool, HealthCheckSettings health, Duration drainTimeout,
       InetSocketAddress adminAddress, AdminToken token) {
-    return new ProxyOperations(pool, health, drainTimeout, adminAddress, token, ProxyConfig.DEFAULT_LATENCY_BUCKETS);
+    return new ProxyOperations(pool, health, drainTimeout, adminAddress, token, ProxyConfig.DEFAULT_LATENCY_BUCKETS, null);
   }
 
   /** Operations as {@code config} says: health checks, drain timeout, admin address and latency buckets. */
   public static ProxyOperations create(BackendPool pool, ProxyConfig config, AdminToken token) {
-    return new ProxyOperations(pool, config.health(), config.drainTimeout(), config.admin(), token, config.latencyBuckets());
+    return new ProxyOperations(pool, config.health(), config.drainTimeout(), config.admin(), token, config.latencyBuckets(),
+        dev.loadstone.proxy.tls.BackendTls.context(config.tls()));
   }
 
   /** What the status page and /api/status say at the top: the algorithm and the listeners. */
