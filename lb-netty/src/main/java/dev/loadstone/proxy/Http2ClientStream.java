@@ -16,6 +16,8 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.handler.codec.http2.Http2FrameStreamException;
 import io.netty.handler.codec.http2.HttpConversionUtil;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
@@ -90,9 +92,14 @@ final class Http2ClientStream extends ChannelInboundHandlerAdapter implements Do
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (!headSeen && msg instanceof HttpRequest) {
+    if (!headSeen) {
       headSeen = true;
-      head((HttpRequest) msg);
+      if (msg instanceof HttpRequest) {
+        head((HttpRequest) msg);
+      } else { // headers without :method (read by the codec as trailers)
+        ReferenceCountUtil.release(msg);
+        reset(Http2Error.PROTOCOL_ERROR);
+      }
     } else if (msg instanceof HttpContent && exchange != null && !requestEnded) {
       body((HttpContent) msg);
     } else {
@@ -234,6 +241,9 @@ final class Http2ClientStream extends ChannelInboundHandlerAdapter implements Do
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     log.debug("HTTP/2 stream {} failed", ctx.channel(), cause);
+    if (cause instanceof Http2FrameStreamException || cause instanceof Http2Exception.StreamException) {
+      return; // a stream error the codec answers itself with RST_STREAM and its code (the channel then closes)
+    }
     if (exchange == null && !headSeen) {
       reset(Http2Error.PROTOCOL_ERROR); // the codec could not make a request of the headers
     } else {
