@@ -50,6 +50,7 @@ final class Http2ClientSession extends ChannelInboundHandlerAdapter {
       px.listeners.clientConnectionOpened(remote);
       ctx.channel().closeFuture().addListener(f -> px.listeners.clientConnectionClosed(remote));
     }
+    px.listeners.http2ConnectionOpened();
     headerTimer = ctx.executor().schedule(this::headerTimedOut, px.config.headerTimeout().toNanos(), TimeUnit.NANOSECONDS);
     if (px.draining) {
       goAway(Http2Error.NO_ERROR);

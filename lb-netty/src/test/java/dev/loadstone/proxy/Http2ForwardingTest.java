@@ -183,4 +183,32 @@ class Http2ForwardingTest {
       assertThat(h).isNotNull();
     }
   }
+
+  @Test
+  void anHttp2ConnectionIsCountedOnceAndEachStreamAsAnExchange() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger h2 = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger completed = new java.util.concurrent.atomic.AtomicInteger();
+    ExchangeListener l = new ExchangeListener() {
+      @Override
+      public void http2ConnectionOpened() {
+        h2.incrementAndGet();
+      }
+
+      @Override
+      public void exchangeCompleted(dev.loadstone.lb.Backend b, int status, long nanos, long in, long out) {
+        completed.incrementAndGet();
+      }
+    };
+    try (Http2Fixture fx = new Http2Fixture(1, s -> {}, cfg -> {}, server -> server.listener(l)); H2Client c = fx.client()) {
+      for (int i = 0; i < 3; i++) {
+        assertThat(await(c.get("/")).status()).isEqualTo(200);
+      }
+      try (RawClient h1 = new RawClient(fx.address())) {
+        h1.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertThat(h1.read().status()).isEqualTo(200);
+      }
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> completed.get() == 4);
+      assertThat(h2.get()).isEqualTo(1);
+    }
+  }
 }
