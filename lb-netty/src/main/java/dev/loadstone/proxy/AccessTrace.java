@@ -45,7 +45,7 @@ final class AccessTrace {
     this.requestId = null;
   }
 
-  private AccessTrace(AccessLog log, ClientConnection conn, String method, String target, String protocol, String requestId) {
+  private AccessTrace(AccessLog log, Downstream conn, String method, String target, String protocol, String requestId) {
     this.log = log;
     this.startNanos = log.nanoTime();
     this.startMillis = log.wallMillis();
@@ -58,10 +58,10 @@ final class AccessTrace {
   }
 
   /** The trace of an exchange ({@link #OFF} when the access log is off). */
-  static AccessTrace of(ClientConnection conn, HttpRequest request, boolean http10, String requestId) {
+  static AccessTrace of(Downstream conn, HttpRequest request, boolean http10, String requestId) {
     AccessLog log = conn.px().accessLog;
     return log == null ? OFF
-        : new AccessTrace(log, conn, request.method().name(), request.uri(), http10 ? "HTTP/1.0" : "HTTP/1.1", requestId);
+        : new AccessTrace(log, conn, request.method().name(), request.uri(), conn.protocol(http10), requestId);
   }
 
   /** An attempt goes to {@code b}; {@code byCookie}: the client's sticky cookie chose it. */
@@ -97,7 +97,7 @@ final class AccessTrace {
    * The proxy answers {@code r} itself: for exchange {@code e} (its request id goes into the response when
    * configured), or for a request that never became one ({@code e} null: rejected, or its head timed out).
    */
-  static void error(ClientConnection conn, Exchange e, RequestHead rejected, FullHttpResponse r) {
+  static void error(Downstream conn, Exchange e, RequestHead rejected, FullHttpResponse r) {
     ProxyContext px = conn.px();
     if (e != null) {
       px.requestIds.respond(r.headers(), e.requestId);

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * lazy response timer of all its exchanges, and the drain. Closes on its own initiative are lingering
  * ({@link LingeringClose}) so the client reads the last response.
  */
-final class ClientConnection extends ChannelInboundHandlerAdapter {
+final class ClientConnection extends ChannelInboundHandlerAdapter implements Downstream {
   private static final Logger log = LoggerFactory.getLogger(ClientConnection.class);
 
   /** Sent down the pipeline when the server starts draining. */
@@ -44,22 +44,26 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     this.px = px;
   }
 
-  ProxyContext px() {
+  @Override
+  public ProxyContext px() {
     return px;
   }
 
-  ChannelHandlerContext ctx() {
+  @Override
+  public ChannelHandlerContext ctx() {
     return ctx;
   }
 
-  RequestHeaderPolicy.Client client() {
+  @Override
+  public RequestHeaderPolicy.Client client() {
     if (client == null) {
       client = px.requestHeaders.client(ctx.channel());
     }
     return client;
   }
 
-  boolean draining() {
+  @Override
+  public boolean draining() {
     return draining;
   }
 
@@ -151,7 +155,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   // ------------------------------------------------------------------ requests in order
 
   /** Takes what can be taken from the queue, then reads if the current state wants more. */
-  void resume() {
+  @Override
+  public void resume() {
     process();
     maybeRead();
   }
@@ -219,7 +224,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   // ------------------------------------------------------------------ the end of an exchange
 
   /** The exchange relayed its whole response; {@code last} is its last write. */
-  void exchangeDone(Exchange e, ChannelFuture last, boolean keepAlive) {
+  @Override
+  public void exchangeDone(Exchange e, ChannelFuture last, boolean keepAlive) {
     if (e != exchange) {
       return;
     }
@@ -232,7 +238,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   }
 
   /** The exchange ends with the proxy's own error; the connection stays open if the whole request was read. */
-  void exchangeFailed(Exchange e, int code, String cause) {
+  @Override
+  public void exchangeFailed(Exchange e, int code, String cause) {
     if (e != exchange) {
       return;
     }
@@ -241,11 +248,22 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   }
 
   /** A backend failed after its headers were relayed: flush what was relayed (a response cut short), close. */
-  void abort() {
+  @Override
+  public void abort() {
     exchange = null;
     closing = true;
     inbound.releaseAll();
     ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  @Override
+  public String protocol(boolean http10) {
+    return http10 ? "HTTP/1.0" : "HTTP/1.1";
+  }
+
+  @Override
+  public void switchProtocols(Exchange e, UpstreamAttempt a, io.netty.handler.codec.http.HttpResponse r, long startNanos, AccessTrace trace) {
+    WebSocketTunnel.open(this, a, r, startNanos, trace);
   }
 
   void tunnelled() {
@@ -298,7 +316,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     }
   }
 
-  void armResponseTimer(long deadlineNanos) {
+  @Override
+  public void armResponseTimer(long deadlineNanos) {
     responseTimer.arm(deadlineNanos);
   }
 }

@@ -47,6 +47,7 @@ final class ConfigValues {
   Integer maxRequestLine;
   Integer maxHeaderSize;
   HealthCheckSettings health;
+  dev.loadstone.proxy.h2.Http2Settings http2;
   Duration slowStart;
   Duration drainTimeout;
   Duration shutdownTimeout;
@@ -116,6 +117,7 @@ final class ConfigValues {
     f.maxHeaderSize = or(maxHeaderSize, ProxyConfig.DEFAULT_MAX_HEADER_SIZE);
     f.health = health == null ? HealthCheckSettings.builder().type(HealthCheckSettings.Type.TCP).build() : health;
     f.slowStart = or(slowStart, Duration.ZERO);
+    f.http2 = http2 == null ? dev.loadstone.proxy.h2.Http2Settings.defaults() : http2;
     f.drainTimeout = or(drainTimeout, ProxyConfig.DEFAULT_DRAIN_TIMEOUT);
     f.shutdownTimeout = or(shutdownTimeout, ProxyConfig.DEFAULT_SHUTDOWN_TIMEOUT);
     f.adminTokenFile = adminTokenFile;

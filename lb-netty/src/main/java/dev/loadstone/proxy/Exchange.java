@@ -40,7 +40,7 @@ final class Exchange {
     TUNNEL
   }
 
-  final ClientConnection conn;
+  final Downstream conn;
   final ProxyContext px;
   final HttpRequest request;
   final boolean upgrade;
@@ -67,7 +67,7 @@ final class Exchange {
   private RequestBodyDeadline bodyDeadline = RequestBodyDeadline.NONE;
   private QueuedWait wait;
 
-  Exchange(ClientConnection conn, RequestHead head) {
+  Exchange(Downstream conn, RequestHead head) {
     this.conn = conn;
     this.px = conn.px();
     this.request = head.request;
@@ -313,7 +313,7 @@ final class Exchange {
       state = State.TUNNEL;
       attempt = null;
       trace.head();
-      WebSocketTunnel.open(conn, a, r, startNanos, trace);
+      conn.switchProtocols(this, a, r, startNanos, trace);
       return;
     }
     state = State.STREAMING;

@@ -34,6 +34,9 @@ public interface ExchangeListener {
   /** The request is retried on another backend after {@code failed} failed; {@code attempt} counts from 2. */
   default void retried(Backend failed, FailureCause cause, int attempt) {}
 
+  /** A client connection switched to HTTP/2 (h2c prior knowledge or ALPN h2); its streams are exchanges as any. */
+  default void http2ConnectionOpened() {}
+
   /** A request waits in the queue: every backend is at {@code backend-max-connections}. */
   default void queued() {}
 

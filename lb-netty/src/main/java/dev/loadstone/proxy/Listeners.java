@@ -42,6 +42,17 @@ final class Listeners implements ExchangeListener {
   }
 
   @Override
+  public void http2ConnectionOpened() {
+    for (ExchangeListener l : all) {
+      try {
+        l.http2ConnectionOpened();
+      } catch (RuntimeException e) {
+        failed(l, e);
+      }
+    }
+  }
+
+  @Override
   public void queued() {
     for (ExchangeListener l : all) {
       try {

@@ -145,6 +145,9 @@ public final class ProxyConfig {
   /** Active and passive health checking (default: TCP connect checks, or HTTP when a health path is set). */
   public HealthCheckSettings health() { return v.health; }
 
+  /** HTTP/2 to clients: ALPN h2, h2c prior knowledge, stream and flood limits. */
+  public dev.loadstone.proxy.h2.Http2Settings http2() { return v.http2; }
+
   /** The slow-start window of a backend that comes UP (default 0 = off). */
   public Duration slowStart() { return v.slowStart; }
 
@@ -395,6 +398,11 @@ public final class ProxyConfig {
 
     public Builder health(HealthCheckSettings settings) {
       v.health = Objects.requireNonNull(once(v.health, "health", settings), "health");
+      return this;
+    }
+
+    public Builder http2(dev.loadstone.proxy.h2.Http2Settings settings) {
+      v.http2 = Objects.requireNonNull(once(v.http2, "http2", settings), "http2");
       return this;
     }
 

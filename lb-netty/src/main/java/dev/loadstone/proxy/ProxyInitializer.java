@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The client connection's pipeline, assembled in one place: with TLS, the TLS handlers first and, once ALPN
- * settled, {@link #protocolSelected}; then (or at once, without TLS) the HTTP/1.1 pipeline: codec, idle
- * timeout, the connection's logic.
+ * settled, {@link #protocolSelected} (h2: {@link Http2Frontend}); then (or at once, without TLS) the HTTP/1.1
+ * pipeline: codec, idle timeout, the connection's logic, behind the h2c preface check when h2c is on.
  */
 final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
   static final String CODEC = "http";
@@ -44,29 +44,37 @@ final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
     clients.add(ch);
     limit.opened(ch);
     if (tls == null) {
+      if (px.config.http2().cleartext()) { // h2c: switches to Http2Frontend on the preface
+        ch.pipeline().addLast(Http2PriorKnowledge.NAME, new Http2PriorKnowledge(px));
+      }
       addHttp1(ch.pipeline());
     } else {
       tls.addHandlers(ch.pipeline(), this::protocolSelected);
     }
   }
 
-  /**
-   * ALPN settled on {@code protocol} (or the client offered none: {@code http/1.1}). The one place where
-   * HTTP/2 plugs in: ALPN offers only {@link #ALPN_PROTOCOLS} today, so this installs HTTP/1.1.
-   */
+  /** ALPN settled on {@code protocol} (or the client offered none: {@code http/1.1}). */
   void protocolSelected(ChannelHandlerContext ctx, String protocol) {
-    if (!ApplicationProtocolNames.HTTP_1_1.equals(protocol)) {
-      throw new IllegalStateException("ALPN selected " + protocol + " (expected: http/1.1)");
-    }
     ChannelPipeline p = ctx.pipeline();
+    if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
+      Http2Frontend.install(p, px, hsts);
+      return;
+    }
+    if (!ApplicationProtocolNames.HTTP_1_1.equals(protocol)) {
+      throw new IllegalStateException("ALPN selected " + protocol + " (expected: h2 or http/1.1)");
+    }
     addHttp1(p);
     if (hsts != null) {
       p.addAfter(CODEC, HstsHandler.NAME, hsts);
     }
   }
 
-  /** What ALPN offers clients, in order of preference. */
-  static final java.util.List<String> ALPN_PROTOCOLS = java.util.List.of(ApplicationProtocolNames.HTTP_1_1);
+  /** What ALPN offers clients, in order of preference: h2 first unless {@code http2: false}. */
+  static java.util.List<String> alpnProtocols(ProxyConfig c) {
+    return c.http2().enabled()
+        ? java.util.List.of(ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1)
+        : java.util.List.of(ApplicationProtocolNames.HTTP_1_1);
+  }
 
   /** The HTTP/1.1 pipeline, at the end of {@code p}. */
   private void addHttp1(ChannelPipeline p) {

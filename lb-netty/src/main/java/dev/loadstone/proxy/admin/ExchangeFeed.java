@@ -52,6 +52,11 @@ public final class ExchangeFeed implements ExchangeListener {
   }
 
   @Override
+  public void http2ConnectionOpened() {
+    metrics.http2ConnectionOpened();
+  }
+
+  @Override
   public void queued() {
     metrics.queued();
   }

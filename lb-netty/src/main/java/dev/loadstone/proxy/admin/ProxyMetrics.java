@@ -57,6 +57,7 @@ public final class ProxyMetrics implements HealthObserver {
   private final Counter retries;
   private final Counter acceptPaused;
   private final Counter queued;
+  private final Counter http2Connections;
   private final Map<Integer, Counter> errors = new ConcurrentHashMap<>();
   /** Read by the server's counters below; set by {@link #serverCounters} once the proxy runs. */
   private volatile java.util.function.LongSupplier accessLogDropped = () -> 0;
@@ -84,6 +85,9 @@ public final class ProxyMetrics implements HealthObserver {
         .register(registry);
     queued = Counter.builder("loadstone.proxy.queued")
         .description("Requests that waited in the queue because every backend was at backend-max-connections")
+        .register(registry);
+    http2Connections = Counter.builder("loadstone.proxy.http2.connections")
+        .description("Client connections that speak HTTP/2 (their streams count as requests like HTTP/1.1 ones)")
         .register(registry);
     acceptPaused = Counter.builder("loadstone.proxy.accept.paused")
         .description("Times the listener stopped accepting because max-connections client connections were open")
@@ -217,6 +221,10 @@ public final class ProxyMetrics implements HealthObserver {
 
   public void retried() {
     retries.increment();
+  }
+
+  public void http2ConnectionOpened() {
+    http2Connections.increment();
   }
 
   public void queued() {
