@@ -4,6 +4,7 @@ import dev.loadstone.health.HealthCheckSettings;
 import dev.loadstone.lb.Backend;
 import dev.loadstone.lb.BackendPool;
 import dev.loadstone.proxy.ProxyConfig;
+import dev.loadstone.proxy.ProxyConfigBuilder;
 import dev.loadstone.proxy.ProxyServer;
 import dev.loadstone.proxy.admin.ProxyOperations;
 import dev.loadstone.session.InMemorySessionStore;
@@ -80,7 +81,7 @@ final class Demo implements AutoCloseable {
       apps.add(app);
       app.start();
     }
-    ProxyConfig.Builder config = ProxyConfig.builder()
+    ProxyConfigBuilder config = ProxyConfig.builder()
         .listen(new InetSocketAddress(settings.host(), settings.proxyPort()))
         .admin(new InetSocketAddress(settings.host(), settings.adminPort()))
         .health(HealthCheckSettings.builder()

@@ -2,6 +2,7 @@ package dev.loadstone.demo;
 
 import dev.loadstone.lb.Backend;
 import dev.loadstone.proxy.ProxyConfig;
+import dev.loadstone.proxy.ProxyConfigBuilder;
 import dev.loadstone.proxy.ProxyServer;
 import dev.loadstone.session.SessionStore;
 import dev.loadstone.session.servlet.SessionFilter;
@@ -39,7 +40,7 @@ final class SessionNodes implements AutoCloseable {
   private final ProxyServer proxy;
 
   SessionNodes(Supplier<SessionStore> store) throws Exception {
-    ProxyConfig.Builder config = ProxyConfig.builder().listen(new InetSocketAddress("127.0.0.1", 0));
+    ProxyConfigBuilder config = ProxyConfig.builder().listen(new InetSocketAddress("127.0.0.1", 0));
     try {
       for (int i = 1; i <= 2; i++) {
         SessionStore s = store.get();

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
-/** The single-value checks of {@link ProxyConfig.Builder}: each names the key, the value and what was expected. */
+/** The single-value checks of {@link ProxyConfigBuilder}: each names the key, the value and what was expected. */
 final class ConfigChecks {
   private ConfigChecks() {}
 
@@ -33,6 +33,21 @@ final class ConfigChecks {
     Objects.requireNonNull(d, name);
     if (d.isNegative()) {
       throw new IllegalArgumentException(name + ": " + Durations.format(d) + " (expected: >= 0)");
+    }
+    return d;
+  }
+
+  /** {@code n >= 0}; {@code meaning} (e.g. {@code ", 0 = no limit"}) follows the expectation in the message. */
+  static <N extends Number> N notNegative(String name, N n, String meaning) {
+    if (n.longValue() < 0) {
+      throw new IllegalArgumentException(name + ": " + n + " (expected: >= 0" + meaning + ")");
+    }
+    return n;
+  }
+
+  static Duration atLeast(String name, Duration d, Duration min) {
+    if (Objects.requireNonNull(d, name).compareTo(min) < 0) {
+      throw new IllegalArgumentException(name + ": " + Durations.format(d) + " (expected: >= " + Durations.format(min) + ")");
     }
     return d;
   }

@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The rules over several settings that {@link ProxyConfig.Builder#build()} enforces, so that a configuration
+ * The rules over several settings that {@link ProxyConfigBuilder#build()} enforces, so that a configuration
  * that contradicts itself fails at start-up with one line naming both keys and values instead of misbehaving
  * later. A rule is enforced when the first key it names was set; a default never makes a configuration fail
  * (with only {@code idle-timeout: 2s} set, the 10 s default header timeout stays, and a stalled head is

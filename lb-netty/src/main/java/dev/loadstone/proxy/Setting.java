@@ -9,7 +9,7 @@ import java.util.function.Function;
 /**
  * One setting of the standalone proxy, declared once in {@link Settings#ALL}: its YAML key, its flag, how its
  * value is converted ({@link ValueType}), its documented default and help, and where the value goes in the
- * {@link ProxyConfig.Builder}. The flags (picocli options), the YAML reader, {@code --help} and the docs test
+ * {@link ProxyConfigBuilder}. The flags (picocli options), the YAML reader, {@code --help} and the docs test
  * are all derived from it.
  */
 final class Setting<T> {

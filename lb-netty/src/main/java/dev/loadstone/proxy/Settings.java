@@ -29,14 +29,14 @@ import java.util.function.BiConsumer;
  * Every setting of the standalone proxy, once: the YAML key, the flag, the converter, the default and the
  * help. {@link Flags} builds the picocli options from this table, {@link ConfigFile} reads the YAML keys
  * from it, and {@code SettingsDocTest} checks that the README and examples/proxy.yaml name each one. Adding
- * a setting means one line here plus its {@link ProxyConfig.Builder} method.
+ * a setting means one line here plus its {@link ProxyConfigBuilder} method.
  */
 final class Settings {
   private Settings() {}
 
   /** Where the settings' values go while they are read: the config builder and the parts of the health settings. */
   static final class Draft {
-    final ProxyConfig.Builder config = ProxyConfig.builder();
+    final ProxyConfigBuilder config = ProxyConfig.builder();
     final HealthFlags health = new HealthFlags();
     final dev.loadstone.proxy.tls.TlsSettings.Builder tls = dev.loadstone.proxy.tls.TlsSettings.builder();
     final Http2Settings.Builder http2 = Http2Settings.builder();

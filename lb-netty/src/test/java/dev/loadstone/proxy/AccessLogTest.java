@@ -56,7 +56,7 @@ class AccessLogTest {
     }
   }
 
-  private void start(ProxyConfig.Builder b, String format) {
+  private void start(ProxyConfigBuilder b, String format) {
     AccessLog log = AccessLog.builder(batch -> batch.toString().lines().forEach(lines::add))
         .format(AccessLogFormat.parse(format))
         .time(() -> nanos.getAndAdd(1_000_000L), Clock.fixed(T0, ZoneOffset.UTC))

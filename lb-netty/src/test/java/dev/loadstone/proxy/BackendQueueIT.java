@@ -21,7 +21,7 @@ class BackendQueueIT {
   private TestOrigin o2;
   private ProxyServer proxy;
 
-  private void start(ProxyConfig.Builder b, boolean twoBackends) {
+  private void start(ProxyConfigBuilder b, boolean twoBackends) {
     o1 = TestOrigin.start("o1");
     b.listen("127.0.0.1:0").addBackend(o1.address());
     if (twoBackends) {

@@ -27,8 +27,8 @@ class BalancingTest {
     origins.values().forEach(TestOrigin::close);
   }
 
-  private ProxyConfig.Builder backends(String... idsAndWeights) {
-    ProxyConfig.Builder b = ProxyConfig.builder().listen("127.0.0.1:0");
+  private ProxyConfigBuilder backends(String... idsAndWeights) {
+    ProxyConfigBuilder b = ProxyConfig.builder().listen("127.0.0.1:0");
     for (String s : idsAndWeights) {
       String[] p = s.split("=");
       TestOrigin o = TestOrigin.start(p[0]);
@@ -38,7 +38,7 @@ class BalancingTest {
     return b;
   }
 
-  private void start(ProxyConfig.Builder b) {
+  private void start(ProxyConfigBuilder b) {
     proxy = ProxyServer.builder(b.build()).eventLoopThreads(1).start();
   }
 

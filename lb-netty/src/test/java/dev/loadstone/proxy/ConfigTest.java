@@ -164,7 +164,7 @@ class ConfigTest {
 
   @Test
   void aHeaderTimeoutNotBelowTheIdleTimeoutIsRefusedNamingBoth() throws Exception {
-    ProxyConfig.Builder b = ProxyConfig.builder().addBackend("127.0.0.1:9001").idleTimeout(Duration.ofSeconds(10))
+    ProxyConfigBuilder b = ProxyConfig.builder().addBackend("127.0.0.1:9001").idleTimeout(Duration.ofSeconds(10))
         .headerTimeout(Duration.ofSeconds(10));
     assertThatThrownBy(b::build).hasMessage(
         "header-timeout: 10s (expected: less than idle-timeout 10s, or a stalled request head never gets its 408)");

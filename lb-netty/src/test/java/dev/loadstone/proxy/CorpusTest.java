@@ -38,7 +38,7 @@ class CorpusTest {
 
   private static ProxyServer proxy(Map<String, String> config, String backend) {
     // The corpus pins the forwarded bytes exactly; a random request id would be in each: RequestIdTest covers ids.
-    ProxyConfig.Builder b = ProxyConfig.builder().listen("127.0.0.1:0").addBackend(backend).retries(0).requestIdHeader("none");
+    ProxyConfigBuilder b = ProxyConfig.builder().listen("127.0.0.1:0").addBackend(backend).retries(0).requestIdHeader("none");
     config.forEach(
         (k, v) -> {
           switch (k) {

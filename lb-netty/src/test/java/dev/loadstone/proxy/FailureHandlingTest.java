@@ -46,7 +46,7 @@ class FailureHandlingTest {
     }
   }
 
-  private void startProxy(ProxyConfig.Builder b) {
+  private void startProxy(ProxyConfigBuilder b) {
     proxy =
         ProxyServer.builder(b.listen("127.0.0.1:0").build())
             .eventLoopThreads(1)

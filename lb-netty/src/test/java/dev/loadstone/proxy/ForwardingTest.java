@@ -23,7 +23,7 @@ class ForwardingTest {
     for (String id : List.of("a", "b", "c")) {
       origins.add(TestOrigin.start(id));
     }
-    ProxyConfig.Builder b = ProxyConfig.builder().listen("127.0.0.1:0");
+    ProxyConfigBuilder b = ProxyConfig.builder().listen("127.0.0.1:0");
     for (TestOrigin o : origins) {
       b.addBackend(o.address() + ",id=" + o.id);
     }

@@ -14,13 +14,13 @@ final class Http2Fixture implements AutoCloseable {
   final ProxyServer proxy;
 
   /** {@code h2} adds to an h2c-on HTTP/2 settings builder, {@code config} to the proxy config. */
-  Http2Fixture(int backends, Consumer<Http2Settings.Builder> h2, Consumer<ProxyConfig.Builder> config) {
+  Http2Fixture(int backends, Consumer<Http2Settings.Builder> h2, Consumer<ProxyConfigBuilder> config) {
     this(backends, h2, config, server -> {});
   }
 
-  Http2Fixture(int backends, Consumer<Http2Settings.Builder> h2, Consumer<ProxyConfig.Builder> config,
+  Http2Fixture(int backends, Consumer<Http2Settings.Builder> h2, Consumer<ProxyConfigBuilder> config,
       Consumer<ProxyServer.Builder> server) {
-    ProxyConfig.Builder b = ProxyConfig.builder().listen("127.0.0.1:0");
+    ProxyConfigBuilder b = ProxyConfig.builder().listen("127.0.0.1:0");
     for (int i = 0; i < backends; i++) {
       TestOrigin o = TestOrigin.start(String.valueOf((char) ('a' + i)));
       origins.add(o);

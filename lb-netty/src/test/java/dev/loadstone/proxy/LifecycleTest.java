@@ -27,7 +27,7 @@ class LifecycleTest {
     origin.close();
   }
 
-  private void start(ProxyConfig.Builder b) {
+  private void start(ProxyConfigBuilder b) {
     proxy = ProxyServer.builder(b.listen("127.0.0.1:0").addBackend(origin.address()).build()).eventLoopThreads(1).start();
   }
 

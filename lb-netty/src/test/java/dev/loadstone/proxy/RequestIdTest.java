@@ -30,7 +30,7 @@ class RequestIdTest {
     }
   }
 
-  private void start(ProxyConfig.Builder b) {
+  private void start(ProxyConfigBuilder b) {
     origin = TestOrigin.start("a");
     AccessLog log = AccessLog.builder(batch -> batch.toString().lines().forEach(logged::add))
         .format(AccessLogFormat.parse("%{request_id}")).build();

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 /** The request path's own settings: defaults and the errors for bad values. */
 class RequestPathSettingsTest {
-  private static ProxyConfig.Builder base() {
+  private static ProxyConfigBuilder base() {
     return ProxyConfig.builder().addBackend("127.0.0.1:9001");
   }
 

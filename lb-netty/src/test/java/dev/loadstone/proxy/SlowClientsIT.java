@@ -13,7 +13,7 @@ class SlowClientsIT {
   private TestOrigin origin;
   private ProxyServer proxy;
 
-  private void start(ProxyConfig.Builder config) {
+  private void start(ProxyConfigBuilder config) {
     origin = TestOrigin.start("o");
     proxy = ProxyServer.builder(config.listen("127.0.0.1:0").addBackend(origin.address()).build())
         .eventLoopThreads(1).start();

@@ -34,10 +34,10 @@ final class TlsFixture implements AutoCloseable {
   }
 
   /** Starts the proxy with the server certificate, and whatever {@code tls} and {@code config} add. */
-  ProxyServer start(Consumer<TlsSettings.Builder> tls, Consumer<ProxyConfig.Builder> config) {
+  ProxyServer start(Consumer<TlsSettings.Builder> tls, Consumer<ProxyConfigBuilder> config) {
     TlsSettings.Builder t = TlsSettings.builder();
     tls.accept(t);
-    ProxyConfig.Builder b = ProxyConfig.builder().listen("127.0.0.1:0").addBackend(origin.address() + ",id=a");
+    ProxyConfigBuilder b = ProxyConfig.builder().listen("127.0.0.1:0").addBackend(origin.address() + ",id=a");
     config.accept(b);
     proxy = ProxyServer.builder(b.tls(t.build()).build()).eventLoopThreads(1).start();
     return proxy;

@@ -37,7 +37,7 @@ class TlsReloadTest {
   @Test
   void aChangedCertificateFileServesNewHandshakesWhileOpenConnectionsGoOn() throws Exception {
     f = new TlsFixture("reload-watch");
-    ProxyConfig.Builder b = ProxyConfig.builder().listen("127.0.0.1:0").addBackend(f.origin.address());
+    ProxyConfigBuilder b = ProxyConfig.builder().listen("127.0.0.1:0").addBackend(f.origin.address());
     f.proxy = ProxyServer.builder(b.tls(dev.loadstone.proxy.tls.TlsSettings.builder().cert(f.cert).key(f.key).build()).build())
         .eventLoopThreads(1).watchTlsFiles(true).start();
     try (SSLSocket open = TlsClient.connect(f.address(), f.pki.clientContext(), "proxy.test"); RawClient c = new RawClient(open)) {

@@ -31,7 +31,7 @@ class WebSocketTest {
     proxy = start(ProxyConfig.builder());
   }
 
-  private ProxyServer start(ProxyConfig.Builder b) {
+  private ProxyServer start(ProxyConfigBuilder b) {
     return ProxyServer.builder(b.listen("127.0.0.1:0").addBackend(origin.address() + ",id=ws1").build())
         .eventLoopThreads(1)
         .listener(new ExchangeListener() {

@@ -12,6 +12,7 @@ import dev.loadstone.lb.BackendPool;
 import dev.loadstone.lb.Balancers;
 import dev.loadstone.lb.Health;
 import dev.loadstone.proxy.ProxyConfig;
+import dev.loadstone.proxy.ProxyConfigBuilder;
 import dev.loadstone.proxy.ProxyServer;
 import dev.loadstone.proxy.RawClient;
 import java.io.BufferedReader;
@@ -51,7 +52,7 @@ class LiveChangesIT {
     for (String id : new String[] {"b1", "b2", "b3"}) {
       origins.add(new Origin(id));
     }
-    ProxyConfig.Builder cfg = ProxyConfig.builder().listen("127.0.0.1:0").retries(2);
+    ProxyConfigBuilder cfg = ProxyConfig.builder().listen("127.0.0.1:0").retries(2);
     pool = BackendPool.builder().balancer(Balancers.roundRobin()).build();
     for (Origin o : origins) {
       cfg.addBackend(Backend.of(o.id, o.address(), 1));

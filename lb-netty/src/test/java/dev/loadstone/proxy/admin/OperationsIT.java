@@ -9,6 +9,7 @@ import dev.loadstone.lb.BackendPool;
 import dev.loadstone.lb.Lease;
 import dev.loadstone.lb.PickRequest;
 import dev.loadstone.proxy.ProxyConfig;
+import dev.loadstone.proxy.ProxyConfigBuilder;
 import dev.loadstone.proxy.ProxyServer;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -31,7 +32,7 @@ class OperationsIT {
   private ProxyServer proxy;
 
   private void start(String adminAddress, AdminToken token) throws Exception {
-    ProxyConfig.Builder cfg = ProxyConfig.builder().listen("127.0.0.1:0").admin(new InetSocketAddress(adminAddress, 0))
+    ProxyConfigBuilder cfg = ProxyConfig.builder().listen("127.0.0.1:0").admin(new InetSocketAddress(adminAddress, 0))
         .health(dev.loadstone.health.HealthCheckSettings.builder().path("/healthz").interval(Duration.ofMillis(100)).build());
     for (String id : new String[] {"b1", "b2"}) {
       Origin o = new Origin(id);

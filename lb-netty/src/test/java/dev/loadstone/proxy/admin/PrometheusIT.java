@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loadstone.lb.BackendPool;
 import dev.loadstone.proxy.ProxyConfig;
+import dev.loadstone.proxy.ProxyConfigBuilder;
 import dev.loadstone.proxy.ProxyServer;
 import java.io.File;
 import java.net.InetSocketAddress;
@@ -78,7 +79,7 @@ class PrometheusIT {
   }
 
   private void startProxy() throws Exception {
-    ProxyConfig.Builder cfg = ProxyConfig.builder().listen("127.0.0.1:0").admin(new InetSocketAddress("127.0.0.1", 0));
+    ProxyConfigBuilder cfg = ProxyConfig.builder().listen("127.0.0.1:0").admin(new InetSocketAddress("127.0.0.1", 0));
     int weight = 1;
     for (String id : new String[] {"b1", "b2"}) {
       Origin o = new Origin(id);

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.loadstone.lb.AdminState;
 import dev.loadstone.lb.BackendPool;
 import dev.loadstone.proxy.ProxyConfig;
+import dev.loadstone.proxy.ProxyConfigBuilder;
 import dev.loadstone.proxy.ProxyServer;
 import java.io.File;
 import java.net.InetSocketAddress;
@@ -81,7 +82,7 @@ class StatusPageBrowserIT {
   }
 
   private void startProxy(AdminToken token) throws Exception {
-    ProxyConfig.Builder cfg = ProxyConfig.builder().listen("127.0.0.1:0").admin(new InetSocketAddress("127.0.0.1", 0));
+    ProxyConfigBuilder cfg = ProxyConfig.builder().listen("127.0.0.1:0").admin(new InetSocketAddress("127.0.0.1", 0));
     for (String id : new String[] {"b1", "b2"}) {
       Origin o = new Origin(id);
       origins.add(o);
