@@ -41,4 +41,14 @@ final class Listening {
       throw new UncheckedIOException(where + ": cannot bind (" + e.getMessage() + ")", new IOException(e));
     }
   }
+
+  /** The plain {@code redirect-listen} listener answering 308 to https on {@code httpsPort}; its bind errors name it. */
+  static Channel bindRedirect(EventLoopGroup group, Class<? extends ServerSocketChannel> type, ProxyConfig config, int httpsPort) {
+    try {
+      return bind(group, type, new dev.loadstone.proxy.tls.HttpsRedirect(httpsPort, config.headerTimeout()),
+          config.tls().redirectListen(), new AcceptErrors(dev.loadstone.lb.Ticker.system(), AcceptErrors.INTERVAL));
+    } catch (UncheckedIOException e) { // "listen HOST:PORT: ..." becomes "redirect-listen HOST:PORT: ..."
+      throw new UncheckedIOException("redirect-" + e.getMessage(), e.getCause());
+    }
+  }
 }

@@ -1,19 +1,15 @@
 package dev.loadstone.proxy;
 
 import static dev.loadstone.proxy.ConfigChecks.once;
-import static dev.loadstone.proxy.ConfigChecks.positive;
-import static dev.loadstone.proxy.ConfigChecks.range;
 
 import dev.loadstone.health.HealthCheckSettings;
 import dev.loadstone.lb.Backend;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * The proxy's settings, immutable. Build one with {@link #builder()}, or read a YAML file with {@link

@@ -7,29 +7,15 @@ import dev.loadstone.proxy.accesslog.AccessLog;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollDatagramChannel;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.ServerSocketChannel;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioDatagramChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.resolver.dns.DnsAddressResolverGroup;
-import io.netty.resolver.dns.DnsNameResolverBuilder;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +51,7 @@ public final class ProxyServer implements AutoCloseable {
   private final dev.loadstone.proxy.tls.ServerTls tls; // null: plain HTTP
   private final Channel redirectChannel; // null: no redirect-listen
 
-  private ProxyServer(Builder b) {
+  ProxyServer(ProxyServerBuilder b) { // started by ProxyServerBuilder#start()
     this.config = b.config;
     // First: a file that cannot be opened fails the start before any thread exists.
     io.netty.handler.ssl.SslContext backendTls = dev.loadstone.proxy.tls.BackendTls.context(config.tls());
@@ -74,23 +60,17 @@ public final class ProxyServer implements AutoCloseable {
     if (b.pool == null) {
       pool.addAll(config.backends(), Health.UP);
     }
-    this.epoll = Epoll.isAvailable() && !b.forceNio;
-    IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-    Class<? extends ServerSocketChannel> serverClass = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-    Class<? extends SocketChannel> clientClass = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+    Transport transport = Transport.choose(b.forceNio);
+    this.epoll = transport.epoll();
+    Class<? extends ServerSocketChannel> serverClass = transport.server();
     this.serverChannelType = serverClass;
     int threads = b.threads > 0 ? b.threads
         : config.ioThreads() > 0 ? config.ioThreads() : Runtime.getRuntime().availableProcessors();
-    this.group = new MultiThreadIoEventLoopGroup(threads, io);
-    // Backend names are resolved without blocking the event loop (IP literals and /etc/hosts need no query).
-    this.resolver =
-        new DnsAddressResolverGroup(
-            new DnsNameResolverBuilder()
-                .datagramChannelType(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
-                .socketChannelType(clientClass));
+    this.group = new MultiThreadIoEventLoopGroup(threads, transport.ioHandlers());
+    this.resolver = transport.resolver();
     Map<EventExecutor, BackendConnections> conns = new IdentityHashMap<>();
     for (EventExecutor e : group) {
-      conns.put(e, new BackendConnections((EventLoop) e, clientClass, config, resolver, backendTls));
+      conns.put(e, new BackendConnections((EventLoop) e, transport.client(), config, resolver, backendTls));
     }
     List<Cidr> trusted = config.trustedProxies().stream().map(Cidr::parse).collect(Collectors.toList());
     RequestHeaderPolicy headers =
@@ -111,13 +91,7 @@ public final class ProxyServer implements AutoCloseable {
           config.listen(), acceptErrors);
       connectionLimit.attach(server);
       if (config.tls().redirectListen() != null) {
-        try {
-          redirect = Listening.bind(group, serverClass, new dev.loadstone.proxy.tls.HttpsRedirect(
-              ((InetSocketAddress) server.localAddress()).getPort(), config.headerTimeout()),
-              config.tls().redirectListen(), new AcceptErrors(Ticker.system(), AcceptErrors.INTERVAL));
-        } catch (UncheckedIOException e) { // "listen HOST:PORT: ..." names the redirect listener
-          throw new UncheckedIOException("redirect-" + e.getMessage(), e.getCause());
-        }
+        redirect = Listening.bindRedirect(group, serverClass, config, ((InetSocketAddress) server.localAddress()).getPort());
       }
     } catch (RuntimeException e) {
       if (server != null) {
@@ -142,8 +116,8 @@ public final class ProxyServer implements AutoCloseable {
     return builder(config).start();
   }
 
-  public static Builder builder(ProxyConfig config) {
-    return new Builder(config);
+  public static ProxyServerBuilder builder(ProxyConfig config) {
+    return new ProxyServerBuilder(config);
   }
 
   /** The address the proxy listens on (the real port when the config asked for port 0). */
@@ -154,7 +128,7 @@ public final class ProxyServer implements AutoCloseable {
   /**
    * The pool this config describes (its algorithm, sticky cookies and slow start) holding the config's
    * backends, UP. For callers that wire health checks or an admin API to the pool before the proxy starts
-   * (then pass it to {@link Builder#pool}); {@link #start} builds the same pool itself otherwise.
+   * (then pass it to {@link ProxyServerBuilder#pool}); {@link #start} builds the same pool itself otherwise.
    */
   public static BackendPool newPool(ProxyConfig config) {
     BackendPool pool = Balancing.newPool(config, null);
@@ -304,92 +278,6 @@ public final class ProxyServer implements AutoCloseable {
           // already stopping
         }
       }
-    }
-  }
-
-  /** Options for starting a proxy; each may be set once except {@link #listener}. */
-  public static final class Builder {
-    private final ProxyConfig config;
-    private final List<ExchangeListener> listeners = new ArrayList<>();
-    private BackendPool pool;
-    private Ticker ticker;
-    private int threads;
-    private boolean forceNio;
-    private AccessLog accessLog;
-    private boolean watchTls;
-
-    private Builder(ProxyConfig config) {
-      this.config = Objects.requireNonNull(config, "config");
-    }
-
-    /** Adds an observer of exchanges (metrics, passive health checks). */
-    public Builder listener(ExchangeListener l) {
-      listeners.add(Objects.requireNonNull(l, "listener"));
-      return this;
-    }
-
-    public Builder listeners(List<? extends ExchangeListener> ls) {
-      ls.forEach(this::listener);
-      return this;
-    }
-
-    /**
-     * Uses this pool instead of building one from the config (its balancer, backends and health are the
-     * caller's; the config's backends and algorithm are then ignored).
-     */
-    public Builder pool(BackendPool p) {
-      if (pool != null) {
-        throw new IllegalStateException("pool was already set");
-      }
-      pool = Objects.requireNonNull(p, "pool");
-      return this;
-    }
-
-    /** The ticker of the pool built from the config (default: the system ticker). */
-    public Builder ticker(Ticker t) {
-      if (ticker != null) {
-        throw new IllegalStateException("ticker was already set");
-      }
-      ticker = Objects.requireNonNull(t, "ticker");
-      return this;
-    }
-
-    /** Event loop threads; 0 (the default) means one per available processor, like HAProxy's nbthread. */
-    public Builder eventLoopThreads(int n) {
-      if (n < 0) {
-        throw new IllegalArgumentException("eventLoopThreads: " + n + " (expected: >= 0)");
-      }
-      threads = n;
-      return this;
-    }
-
-    /** Uses this access log instead of the one the config names; the server closes it when it stops. */
-    public Builder accessLog(AccessLog log) {
-      if (accessLog != null) {
-        throw new IllegalStateException("accessLog was already set");
-      }
-      accessLog = Objects.requireNonNull(log, "accessLog");
-      return this;
-    }
-
-    /** Reloads the TLS certificates when one of their files changes (the standalone proxy, with watch-config). */
-    public Builder watchTlsFiles(boolean on) {
-      watchTls = on;
-      return this;
-    }
-
-    /** Uses NIO even where epoll is available (tests). */
-    public Builder forceNio() {
-      forceNio = true;
-      return this;
-    }
-
-    /** Binds and starts; throws {@link UncheckedIOException} when the address cannot be bound. */
-    public ProxyServer start() {
-      ProxyServer s = new ProxyServer(this);
-      log.info("proxy listening on {} ({} transport{})", s.localAddress(), s.epoll ? "epoll" : "nio",
-          s.tls == null ? "" : ", TLS by " + s.tls.providerName());
-      return s;
     }
   }
 }

@@ -19,7 +19,7 @@ final class Http2Fixture implements AutoCloseable {
   }
 
   Http2Fixture(int backends, Consumer<Http2Settings.Builder> h2, Consumer<ProxyConfigBuilder> config,
-      Consumer<ProxyServer.Builder> server) {
+      Consumer<ProxyServerBuilder> server) {
     ProxyConfigBuilder b = ProxyConfig.builder().listen("127.0.0.1:0");
     for (int i = 0; i < backends; i++) {
       TestOrigin o = TestOrigin.start(String.valueOf((char) ('a' + i)));
@@ -29,7 +29,7 @@ final class Http2Fixture implements AutoCloseable {
     Http2Settings.Builder s = Http2Settings.builder().cleartext(true);
     h2.accept(s);
     config.accept(b.http2(s.build()));
-    ProxyServer.Builder sb = ProxyServer.builder(b.build()).eventLoopThreads(1);
+    ProxyServerBuilder sb = ProxyServer.builder(b.build()).eventLoopThreads(1);
     server.accept(sb);
     proxy = sb.start();
   }
