@@ -153,7 +153,14 @@ public final class ServerTls implements AutoCloseable {
     }
   }
 
-  private synchronized void rotateTickets() {
+  /**
+   * A new session ticket key now (also every {@code tls-ticket-key-rotation}): new tickets use it, tickets of
+   * the previous key still resume, older ones no longer do. Nothing with the JDK provider.
+   */
+  public synchronized void rotateTickets() {
+    if (tickets == null) {
+      return;
+    }
     tickets = new OpenSslSessionTicketKey[] {newTicketKey(), tickets[0]};
     ServerContexts c = current;
     ServerContexts.setTickets(c.fallback, tickets);
