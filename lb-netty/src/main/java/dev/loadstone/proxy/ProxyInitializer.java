@@ -51,8 +51,17 @@ final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
   }
 
   /**
-   * ALPN settled on {@code protocol} (or the client offered none: {@code http/1.1}). The one place where
-   * HTTP/2 plugs in: ALPN offers only {@link #ALPN_PROTOCOLS} today, so this installs HTTP/1.1.
+   * What ALPN offers TLS clients, in order of preference. HTTP/2 plugs in here and in {@link #protocolSelected}:
+   * offer {@code h2} first when the http2 setting is on. Today: {@code http/1.1} only.
+   */
+  static java.util.List<String> alpnProtocols(ProxyConfig config) {
+    return java.util.List.of(ApplicationProtocolNames.HTTP_1_1);
+  }
+
+  /**
+   * ALPN settled on {@code protocol} (or the client offered none: {@code http/1.1}), on the TLS connection's
+   * event loop, once per connection. HTTP/2 PLUGS IN HERE: for {@code h2}, install the HTTP/2 pipeline instead
+   * (its stream channels find the handshake with {@code TlsInfo.of}). Today only HTTP/1.1 is offered.
    */
   void protocolSelected(ChannelHandlerContext ctx, String protocol) {
     if (!ApplicationProtocolNames.HTTP_1_1.equals(protocol)) {
@@ -64,9 +73,6 @@ final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
       p.addAfter(CODEC, HstsHandler.NAME, hsts);
     }
   }
-
-  /** What ALPN offers clients, in order of preference. */
-  static final java.util.List<String> ALPN_PROTOCOLS = java.util.List.of(ApplicationProtocolNames.HTTP_1_1);
 
   /** The HTTP/1.1 pipeline, at the end of {@code p}. */
   private void addHttp1(ChannelPipeline p) {

@@ -106,7 +106,7 @@ public final class ProxyServer implements AutoCloseable {
     Channel server = null;
     try {
       this.tls = config.tls().enabled() // a certificate that does not load fails the start, naming the file
-          ? dev.loadstone.proxy.tls.ServerTls.create(config.tls(), ProxyInitializer.ALPN_PROTOCOLS, config.headerTimeout()) : null;
+          ? dev.loadstone.proxy.tls.ServerTls.create(config.tls(), ProxyInitializer.alpnProtocols(config), config.headerTimeout()) : null;
       server = Listening.bind(group, serverClass, new ProxyInitializer(context, clients, connectionLimit, tls),
           config.listen(), acceptErrors);
       connectionLimit.attach(server);

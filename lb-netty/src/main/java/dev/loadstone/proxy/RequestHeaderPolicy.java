@@ -20,7 +20,9 @@ import java.util.Map;
  * {@code strip-headers}, also when spelled with '_' for '-', which CGI-style servers read the same); then the
  * proxy's forwarding headers (X-Forwarded-For appended, -Proto, -Host, RFC 7239 Forwarded appended); then the
  * framing the proxy decided ({@code content-length: N} or {@code transfer-encoding: chunked}, never the
- * client's bytes); always HTTP/1.1. Trailers pass only when named in {@code forward-trailers}.
+ * client's bytes); always HTTP/1.1. Trailers pass only when named in {@code forward-trailers}. On a TLS
+ * connection ({@link dev.loadstone.proxy.tls.TlsInfo}) the proxy's headers say {@code https}; the TLS client
+ * certificate's subject header is removed from every client's head and set from the handshake.
  */
 final class RequestHeaderPolicy {
   static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
