@@ -75,10 +75,6 @@ final class RequestHeaderPolicy {
     return client(((java.net.InetSocketAddress) conn.remoteAddress()).getAddress(), tls);
   }
 
-  Client client(InetAddress address) {
-    return client(address, null);
-  }
-
   private Client client(InetAddress address, dev.loadstone.proxy.tls.TlsInfo tls) {
     String ip = address.getHostAddress();
     int pct = ip.indexOf('%');

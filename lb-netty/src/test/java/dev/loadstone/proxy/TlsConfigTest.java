@@ -75,6 +75,8 @@ class TlsConfigTest {
     assertThat(err.toString()).contains("tls-client-auth: require (expected: tls-client-ca to verify client certificates)");
     assertThat(run("--backend", "127.0.0.1:9001", "--hsts", "max-age=60")).isEqualTo(1);
     assertThat(err.toString()).contains("hsts: set without a certificate");
+    assertThat(run("--backend", "https://127.0.0.1:9001")).isEqualTo(1);
+    assertThat(err.toString()).contains("backend 'https://127.0.0.1:9001': a URL (expected: host:port; backend-tls: true speaks TLS to every backend)");
     assertThat(run("--backend", "127.0.0.1:9001", "--tls-unknown-sni", "maybe")).isEqualTo(1);
     assertThat(err.toString()).contains("tls-unknown-sni: 'maybe' (expected: default, reject)");
   }
