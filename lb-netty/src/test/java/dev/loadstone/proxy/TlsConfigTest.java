@@ -68,6 +68,17 @@ class TlsConfigTest {
   }
 
   @Test
+  void checkLoadsTheCertificateFiles() throws Exception {
+    f = new TlsFixture("check");
+    assertThat(run("--check", "--backend", "127.0.0.1:9001", "--tls-cert", f.cert.toString(), "--tls-key", f.key.toString()))
+        .as(err.toString()).isZero();
+    assertThat(out.toString()).contains("tls-cert: " + f.cert + "   # flag --tls-cert");
+    Path bad = Files.writeString(f.dir.resolve("bad.crt"), "garbage\n");
+    assertThat(run("--check", "--backend", "127.0.0.1:9001", "--tls-cert", bad.toString(), "--tls-key", f.key.toString())).isEqualTo(1);
+    assertThat(err.toString()).startsWith("lb-proxy: tls: " + bad + ": ").contains("configuration (flags) is invalid");
+  }
+
+  @Test
   void badValuesAreRefusedSayingWhatIsExpected() {
     assertThat(run("--backend", "127.0.0.1:9001", "--tls-protocol", "TLSv1.1")).isEqualTo(1);
     assertThat(err.toString()).contains("tls-protocols: [TLSv1.1] (expected: TLSv1.3 and/or TLSv1.2)");

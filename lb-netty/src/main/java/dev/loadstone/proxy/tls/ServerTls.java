@@ -73,6 +73,13 @@ public final class ServerTls implements AutoCloseable {
     return t;
   }
 
+  /** Loads the certificate files as a start would (for {@code --check}); a file that does not load is the error. */
+  public static void check(TlsSettings settings) {
+    if (settings.enabled()) {
+      ServerContexts.load(settings, provider(settings.provider), List.of("http/1.1"), null);
+    }
+  }
+
   /** Rotates the ticket keys on {@code executor} and, when {@code watch}, reloads when a certificate file changes. */
   public ServerTls start(EventExecutor executor, boolean watch) {
     if (tickets != null) {
