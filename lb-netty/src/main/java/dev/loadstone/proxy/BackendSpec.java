@@ -10,6 +10,9 @@ final class BackendSpec {
     if (spec == null || spec.isBlank()) {
       throw new IllegalArgumentException("backend: '" + spec + "' (expected: host:port[,weight=N][,id=NAME])");
     }
+    if (spec.startsWith("https://") || spec.startsWith("http://")) {
+      throw new IllegalArgumentException("backend '" + spec + "': a URL (expected: host:port; backend-tls: true speaks TLS to every backend)");
+    }
     String[] parts = spec.split(",", -1);
     String id = null;
     int weight = 1;

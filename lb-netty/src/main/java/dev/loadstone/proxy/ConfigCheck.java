@@ -8,7 +8,7 @@ import java.util.function.Supplier;
 
 /**
  * {@code lb-proxy --check} ({@code -t}): validates the configuration as a start would (the file, the flags on top,
- * every value and rule, the admin token and its exposure) without binding a port, prints what would run, one
+ * every value and rule, the admin token and its exposure, the TLS files) without binding a port, prints what would run, one
  * {@code key: value} line per setting with where it came from, and exits 0; or prints the one-line error (file,
  * line and column, key, value and expected form) and exits 1. As {@code haproxy -c} and {@code nginx -t}.
  */
@@ -22,6 +22,8 @@ final class ConfigCheck {
       values = settings.get();
       cfg = values.toConfig();
       AdminServer.checkExposure(cfg.admin() == null ? AdminServer.DEFAULT_ADDRESS : cfg.admin(), Main.token(cfg));
+      dev.loadstone.proxy.tls.ServerTls.check(cfg.tls()); // the certificate files load, as a start would load them
+      dev.loadstone.proxy.tls.BackendTls.context(cfg.tls());
     } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
       err.println("lb-proxy: " + e.getMessage());
       err.println("lb-proxy: configuration " + (file == null ? "(flags)" : file) + " is invalid");

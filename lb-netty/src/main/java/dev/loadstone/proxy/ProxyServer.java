@@ -107,7 +107,7 @@ public final class ProxyServer implements AutoCloseable {
     this.serverChannel = server;
     this.redirectChannel = redirect;
     if (tls != null) {
-      tls.start(group.next(), b.watchTls);
+      tls.start(b.watchTls);
     }
   }
 

@@ -20,7 +20,9 @@ import java.util.Map;
  * {@code strip-headers}, also when spelled with '_' for '-', which CGI-style servers read the same); then the
  * proxy's forwarding headers (X-Forwarded-For appended, -Proto, -Host, RFC 7239 Forwarded appended); then the
  * framing the proxy decided ({@code content-length: N} or {@code transfer-encoding: chunked}, never the
- * client's bytes); always HTTP/1.1. Trailers pass only when named in {@code forward-trailers}.
+ * client's bytes); always HTTP/1.1. Trailers pass only when named in {@code forward-trailers}. On a TLS
+ * connection ({@link dev.loadstone.proxy.tls.TlsInfo}) the proxy's headers say {@code https}; the TLS client
+ * certificate's subject header is removed from every client's head and set from the handshake.
  */
 final class RequestHeaderPolicy {
   static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
@@ -71,10 +73,6 @@ final class RequestHeaderPolicy {
     io.netty.channel.Channel conn = ch.parent() instanceof io.netty.channel.socket.ServerSocketChannel || ch.parent() == null ? ch : ch.parent();
     dev.loadstone.proxy.tls.TlsInfo tls = dev.loadstone.proxy.tls.TlsInfo.of(ch);
     return client(((java.net.InetSocketAddress) conn.remoteAddress()).getAddress(), tls);
-  }
-
-  Client client(InetAddress address) {
-    return client(address, null);
   }
 
   private Client client(InetAddress address, dev.loadstone.proxy.tls.TlsInfo tls) {

@@ -15,6 +15,36 @@ import java.util.function.BiConsumer;
 final class TlsRows {
   private TlsRows() {}
 
+  /** {@code CERT,KEY} as text, or {@code {cert: FILE, key: FILE}} in YAML. */
+  private static final ValueType<TlsSettings.CertPair> CERT_PAIR = new ValueType<>() {
+    @Override
+    public TlsSettings.CertPair fromText(String key, String text) {
+      String[] parts = text.split(",", -1);
+      if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
+        throw new IllegalArgumentException(key + ": '" + text + "' (expected: " + expected() + ")");
+      }
+      return new TlsSettings.CertPair(java.nio.file.Path.of(parts[0].trim()), java.nio.file.Path.of(parts[1].trim()));
+    }
+
+    @Override
+    public TlsSettings.CertPair fromYaml(String key, com.fasterxml.jackson.databind.JsonNode node) {
+      if (node.isValueNode()) {
+        return fromText(key, node.asText());
+      }
+      java.util.Set<String> names = new java.util.TreeSet<>();
+      node.fieldNames().forEachRemaining(names::add);
+      if (!node.isObject() || !names.equals(java.util.Set.of("cert", "key")) || !node.get("cert").isTextual() || !node.get("key").isTextual()) {
+        throw ValueType.wrongType(key, node, expected());
+      }
+      return new TlsSettings.CertPair(java.nio.file.Path.of(node.get("cert").asText()), java.nio.file.Path.of(node.get("key").asText()));
+    }
+
+    @Override
+    public String expected() {
+      return "CERT_FILE,KEY_FILE or {cert: FILE, key: FILE}";
+    }
+  };
+
   static final List<Setting<?>> ROWS = List.of(
       s("tls-cert", "FILE", PATH, "none", "Serve TLS with this PEM certificate chain (the default certificate); needs tls-key.",
           (d, v) -> d.tls.cert(v)).shows(c -> c.tls().cert()),
@@ -25,9 +55,13 @@ final class TlsRows {
       new Setting<>("tls-keystore-password", null, null, STRING, "empty",
           "The password of tls-keystore. YAML only: a password on a command line is visible to every local user.",
           List.of(), (Settings.Draft d, String v) -> d.tls.keystorePassword(v)).shows(c -> c.tls().keystore() == null ? null : "(set)"),
+      s("tls-certificates", "tls-certificate", "CERT,KEY", list(CERT_PAIR), "none",
+          "More certificates chosen by SNI, each a PEM chain and its key ({cert, key} in YAML), served for the DNS names"
+              + " its certificate names; the first is the default when tls-cert is not set. Repeatable.",
+          (d, v) -> d.tls.certificates(v)).shows(c -> c.tls().certificates().stream().map(p -> p.cert() + "," + p.key()).toList()),
       s("tls-cert-dir", "DIR", PATH, "none",
           "A directory of NAME.crt (or .pem) and NAME.key pairs, each served to clients whose SNI name its certificate"
-              + " names; the first pair is the default when tls-cert is not set.",
+              + " names; the first pair is the default when neither tls-cert nor tls-certificates is set.",
           (d, v) -> d.tls.certDir(v)).shows(c -> c.tls().certDir()),
       s("tls-provider", "NAME", STRING, "auto", "auto (OpenSSL when it loads, else the JDK's), openssl or jdk; the start logs which one serves.",
           (d, v) -> d.tls.provider(v)).shows(c -> TlsSettings.name(c.tls().provider())),

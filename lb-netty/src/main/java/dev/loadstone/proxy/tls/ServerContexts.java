@@ -60,6 +60,10 @@ final class ServerContexts {
       fallback = pkcs12(s, provider, alpn, byName);
       files.add(s.keystore);
     }
+    for (TlsSettings.CertPair p : s.certificates) {
+      SslContext c = pem(s, provider, alpn, p.cert(), p.key(), byName, files);
+      fallback = fallback == null ? c : fallback;
+    }
     if (s.certDir != null) {
       for (Path crt : pairs(s.certDir)) {
         Path key = crt.resolveSibling(crt.getFileName().toString().replaceFirst("\\.(crt|pem)$", ".key"));

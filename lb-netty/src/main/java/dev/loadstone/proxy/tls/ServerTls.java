@@ -12,8 +12,6 @@ import io.netty.handler.ssl.SslProvider;
 import io.netty.util.AsyncMapping;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
-import io.netty.util.concurrent.ScheduledFuture;
-import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -49,7 +47,7 @@ public final class ServerTls implements AutoCloseable {
   private final List<ConfigWatcher> watchers = new ArrayList<>();
   private volatile ServerContexts current;
   private OpenSslSessionTicketKey[] tickets; // guarded by this; null with the JDK provider
-  private ScheduledFuture<?> rotation;
+  private java.util.concurrent.ScheduledExecutorService rotation; // its own thread: a rotation waits for a reload, never an event loop
 
   private ServerTls(TlsSettings settings, List<String> alpn, Duration handshakeTimeout) {
     this.settings = settings;
@@ -73,11 +71,23 @@ public final class ServerTls implements AutoCloseable {
     return t;
   }
 
-  /** Rotates the ticket keys on {@code executor} and, when {@code watch}, reloads when a certificate file changes. */
-  public ServerTls start(EventExecutor executor, boolean watch) {
+  /** Loads the certificate files as a start would (for {@code --check}); a file that does not load is the error. */
+  public static void check(TlsSettings settings) {
+    if (settings.enabled()) {
+      ServerContexts.load(settings, provider(settings.provider), List.of("http/1.1"), null);
+    }
+  }
+
+  /** Rotates the ticket keys on a daemon thread and, when {@code watch}, reloads when a certificate file changes. */
+  public ServerTls start(boolean watch) {
     if (tickets != null) {
       long every = settings.ticketKeyRotation.toNanos();
-      rotation = executor.scheduleAtFixedRate(this::rotateTickets, every, every, TimeUnit.NANOSECONDS);
+      rotation = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "lb-tls-ticket-keys");
+        t.setDaemon(true);
+        return t;
+      });
+      rotation.scheduleAtFixedRate(this::rotateTickets, every, every, TimeUnit.NANOSECONDS);
     }
     if (watch) {
       for (Path file : new LinkedHashSet<>(current.files)) {
@@ -153,7 +163,14 @@ public final class ServerTls implements AutoCloseable {
     }
   }
 
-  private synchronized void rotateTickets() {
+  /**
+   * A new session ticket key now (also every {@code tls-ticket-key-rotation}): new tickets use it, tickets of
+   * the previous key still resume, older ones no longer do. Nothing with the JDK provider.
+   */
+  public synchronized void rotateTickets() {
+    if (tickets == null) {
+      return;
+    }
     tickets = new OpenSslSessionTicketKey[] {newTicketKey(), tickets[0]};
     ServerContexts c = current;
     ServerContexts.setTickets(c.fallback, tickets);
@@ -190,7 +207,7 @@ public final class ServerTls implements AutoCloseable {
   public void close() {
     watchers.forEach(ConfigWatcher::close);
     if (rotation != null) {
-      rotation.cancel(false);
+      rotation.shutdownNow();
     }
   }
 }

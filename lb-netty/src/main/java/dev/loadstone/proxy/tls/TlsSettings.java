@@ -25,6 +25,14 @@ public final class TlsSettings {
   public static final String DEFAULT_CLIENT_SUBJECT_HEADER = "x-client-cert-subject";
   public static final TlsSettings OFF = builder().build();
 
+  /** A certificate chain and its key, PEM: one entry of {@code tls-certificates}. */
+  public record CertPair(Path cert, Path key) {
+    public CertPair {
+      java.util.Objects.requireNonNull(cert, "cert");
+      java.util.Objects.requireNonNull(key, "key");
+    }
+  }
+
   /** Which TLS implementation serves: OpenSSL (netty-tcnative BoringSSL) when it loads, else the JDK's. */
   public enum Provider { AUTO, OPENSSL, JDK }
 
@@ -39,6 +47,7 @@ public final class TlsSettings {
   final Path keystore;
   final String keystorePassword;
   final Path certDir;
+  final List<CertPair> certificates;
   final Provider provider;
   final List<String> protocols;
   final List<String> ciphers;
@@ -59,6 +68,7 @@ public final class TlsSettings {
     keystore = b.keystore;
     keystorePassword = b.keystorePassword == null ? "" : b.keystorePassword;
     certDir = b.certDir;
+    certificates = or(b.certificates, List.of());
     provider = or(b.provider, Provider.AUTO);
     protocols = or(b.protocols, DEFAULT_PROTOCOLS);
     ciphers = or(b.ciphers, DEFAULT_CIPHERS);
@@ -89,7 +99,7 @@ public final class TlsSettings {
     boolean server = enabled();
     if (!server && (redirectListen != null || hsts != null || clientCa != null)) {
       throw new IllegalArgumentException((redirectListen != null ? "redirect-listen" : hsts != null ? "hsts" : "tls-client-ca")
-          + ": set without a certificate (expected: tls-cert and tls-key, tls-keystore or tls-cert-dir)");
+          + ": set without a certificate (expected: tls-cert and tls-key, tls-keystore, tls-certificates or tls-cert-dir)");
     }
   }
 
@@ -99,7 +109,7 @@ public final class TlsSettings {
 
   /** Whether the proxy's listener speaks TLS (a certificate is configured). */
   public boolean enabled() {
-    return cert != null || keystore != null || certDir != null;
+    return cert != null || keystore != null || certDir != null || !certificates.isEmpty();
   }
 
   public Path cert() { return cert; }
@@ -109,6 +119,9 @@ public final class TlsSettings {
   public Path keystore() { return keystore; }
 
   public Path certDir() { return certDir; }
+
+  /** More certificates chosen by SNI (each for the DNS names it names), besides {@link #certDir()}'s. */
+  public List<CertPair> certificates() { return certificates; }
 
   public Provider provider() { return provider; }
 
@@ -174,6 +187,7 @@ public final class TlsSettings {
     private Path keystore;
     private String keystorePassword;
     private Path certDir;
+    private List<CertPair> certificates;
     private Provider provider;
     private List<String> protocols;
     private List<String> ciphers;
@@ -206,6 +220,11 @@ public final class TlsSettings {
 
     /** A directory of {@code NAME.crt}/{@code NAME.key} pairs, each served for the DNS names of its certificate. */
     public Builder certDir(Path dir) { certDir = once(certDir, "tls-cert-dir", dir); return this; }
+
+    public Builder certificates(List<CertPair> pairs) {
+      certificates = List.copyOf(once(certificates, "tls-certificates", pairs));
+      return this;
+    }
 
     public Builder provider(Provider p) { provider = once(provider, "tls-provider", p); return this; }
 
