@@ -132,6 +132,7 @@ public final class Main {
       server = ProxyServer.builder(cfg).pool(pool).listener(ops.listener()).start();
       running = server;
       ops.metrics().serverCounters(server::accessLogDropped, server::acceptErrors);
+      ops.metrics().queueSize(server::queuedRequests);
       ops.describe(cfg.algorithm().flagName(), List.of("proxy http://" + ConfigRules.hostPort(server.localAddress()),
           "admin http://" + ConfigRules.hostPort(ops.adminAddress())));
       ops.start();
