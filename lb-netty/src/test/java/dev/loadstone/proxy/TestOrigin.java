@@ -65,7 +65,7 @@ final class TestOrigin implements AutoCloseable {
   /** A request as the origin received it. */
   record Seen(HttpMethod method, String uri, HttpHeaders headers) {}
 
-  private TestOrigin(String id, int port) {
+  private TestOrigin(String id, String host, int port) {
     this.id = id;
     this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     this.server =
@@ -81,18 +81,23 @@ final class TestOrigin implements AutoCloseable {
                     ch.pipeline().addLast(new HttpServerCodec()).addLast(new Handler());
                   }
                 })
-            .bind("127.0.0.1", port)
+            .bind(host, port)
             .syncUninterruptibly()
             .channel();
   }
 
   static TestOrigin start(String id) {
-    return new TestOrigin(id, 0);
+    return new TestOrigin(id, "127.0.0.1", 0);
   }
 
   /** Starts again on a given port (after {@link #close()}), e.g. to bring a killed backend back. */
   static TestOrigin start(String id, int port) {
-    return new TestOrigin(id, port);
+    return new TestOrigin(id, "127.0.0.1", port);
+  }
+
+  /** On another loopback address (127.0.0.2, ...): two origins on one port, as DNS A records give them. */
+  static TestOrigin start(String id, String host, int port) {
+    return new TestOrigin(id, host, port);
   }
 
   int port() {
