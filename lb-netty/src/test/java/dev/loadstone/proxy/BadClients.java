@@ -209,11 +209,15 @@ final class BadClients implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() throws IOException {
     closed = true;
     pacer.shutdownNow();
-    pacer.awaitTermination(5, TimeUnit.SECONDS);
-    reader.join(5_000);
+    try {
+      pacer.awaitTermination(5, TimeUnit.SECONDS);
+      reader.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     for (Conn c : conns) {
       c.ch.close();
     }

@@ -19,7 +19,7 @@ import org.HdrHistogram.Histogram;
  * with {@link #assertServedThroughout} that no request failed and the latency stayed within a bound: the fault
  * touched no one else.
  */
-final class Bystander implements AutoCloseable {
+final class Bystander {
   static final int MAX = 20_000;
   private final InetSocketAddress proxy;
   private final String request;
@@ -116,10 +116,5 @@ final class Bystander implements AutoCloseable {
   /** p99 of the latencies so far. */
   synchronized Duration p99() {
     return Duration.ofNanos(latency.getValueAtPercentile(99));
-  }
-
-  @Override
-  public void close() throws InterruptedException {
-    stop();
   }
 }

@@ -108,6 +108,7 @@ class DiscoveryIT {
       for (int i = 0; i < 10; i++) {
         assertThat(get(proxy)).isEqualTo("other");
       }
+      assertThat(other.requests.get()).isGreaterThanOrEqualTo(10);
     }
   }
 
