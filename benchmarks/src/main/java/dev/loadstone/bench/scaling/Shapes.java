@@ -10,9 +10,10 @@ import java.util.SplittableRandom;
 /**
  * The load shapes the simulator replays, one value a minute from Monday 2026-11-16 00:00 UTC, each with a week
  * of ordinary traffic first so the predictive policy has a season of history: a daily cycle (trough 04:00, a
- * cosine to 16:00, office hours 09:00-17:00 on top on weekdays), Black Friday (2026-11-27: the rate climbs to 50,000 requests/s, 50x the ordinary peak of 1,000, in the
- * first hour and holds for 24 hours) and a sudden 10x burst (Wednesday of the second week, 14:00, for two
- * hours). A seeded noise of +-5% a minute keeps the reactive rules honest; the same seed gives the same trace.
+ * cosine to 16:00, office hours 09:00-17:00 on top on weekdays), Black Friday (2026-11-27: the rate climbs to
+ * 50,000 requests/s, 50x the ordinary peak of 1,000, in the first hour and holds for 24 hours) and a sudden 10x
+ * burst (Wednesday of the second week, 14:00, for two hours). A seeded noise of +-5% a minute keeps the
+ * reactive rules honest; the same seed gives the same trace.
  */
 public final class Shapes {
   public static final Instant START = Instant.parse("2026-11-16T00:00:00Z");
