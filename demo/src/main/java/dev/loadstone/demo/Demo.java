@@ -7,6 +7,9 @@ import dev.loadstone.proxy.ProxyConfig;
 import dev.loadstone.proxy.ProxyConfigBuilder;
 import dev.loadstone.proxy.ProxyServer;
 import dev.loadstone.proxy.admin.ProxyOperations;
+import dev.loadstone.proxy.scaling.ScalingConfig;
+import dev.loadstone.proxy.scaling.ScalingService;
+import dev.loadstone.lb.scaling.Rule;
 import dev.loadstone.session.InMemorySessionStore;
 import dev.loadstone.session.SessionStore;
 import dev.loadstone.session.token.KeyRing;
@@ -15,6 +18,7 @@ import dev.loadstone.session.redis.RedisRevocationLists;
 import dev.loadstone.session.token.TokenSessionStore;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +32,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The running demo: three servlet applications sharing sessions, the proxy in front of them with active
- * health checks, and the proxy's admin API. {@link #close()} stops everything it started.
+ * health checks, the proxy's admin API and its scaling advisor (a recommendation on the status page). {@link #close()} stops everything it started.
  */
 final class Demo implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Demo.class);
@@ -58,6 +62,7 @@ final class Demo implements AutoCloseable {
   private final java.util.Set<String> stopping = new java.util.HashSet<>();
   private ProxyOperations operations;
   private ProxyServer proxy;
+  private ScalingService scaling;
 
   private Demo(Settings settings) {
     this.settings = settings;
@@ -91,7 +96,8 @@ final class Demo implements AutoCloseable {
             .timeout(Duration.ofSeconds(1))
             .rise(1)
             .fall(2)
-            .build());
+            .build())
+        .scaling(scalingConfig());
     for (DemoApp app : apps) {
       config.addBackend(Backend.of(app.name(), settings.host() + ":" + app.port(), 1));
     }
@@ -104,6 +110,19 @@ final class Demo implements AutoCloseable {
     operations = ProxyOperations.create(pool, cfg.health(), cfg.drainTimeout(), cfg.admin(), null);
     proxy = ProxyServer.builder(cfg).pool(pool).listener(operations.listener()).start();
     operations.start();
+    scaling = new ScalingService(cfg.scaling(), operations.admin(), operations.metrics(), proxy.loadReports(), Clock.systemUTC()).start();
+    operations.scaling(scaling::json); // the status page shows its recommendation
+  }
+
+  /**
+   * The demo's scaling advisor: a recommendation only (no hook, no drain), between 2 and the 3 applications,
+   * every 2 s: one more above 5 requests/s per backend, one fewer below 1, with a 30 s cooldown and a 1-minute
+   * scale-in window, so clicking around the demo moves it and the status page shows why.
+   */
+  static ScalingConfig scalingConfig() {
+    return new ScalingConfig(Duration.ofSeconds(2), 2, 3, Duration.ofSeconds(30), Duration.ofMinutes(1),
+        List.of(Rule.threshold("rps-per-backend > 5", 1), Rule.threshold("rps-per-backend < 1", -1)), List.of(), null,
+        List.of(), null, ScalingConfig.DEFAULT_HOOK_TIMEOUT, null, null, false);
   }
 
   private List<SessionStore> stores() {
@@ -236,6 +255,9 @@ final class Demo implements AutoCloseable {
       control.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    if (scaling != null) {
+      scaling.close();
     }
     if (proxy != null) {
       proxy.close();

@@ -157,6 +157,19 @@ class DemoIT {
   }
 
   @Test
+  void theStatusPageShowsTheScalingAdvisorsRecommendation() throws Exception {
+    // three idle backends: rps-per-backend 0 < 1 proposes 2, which is min; the first decision has no cooldown
+    JsonNode scaling = await().atMost(Duration.ofSeconds(10)).until(
+        () -> JSON.readTree(send(HttpRequest.newBuilder(URI.create(demo.adminUrl() + "api/scaling")).GET()).body()),
+        n -> n.has("desired"));
+    assertThat(scaling.get("current").asInt()).isEqualTo(3);
+    assertThat(scaling.get("desired").asInt()).isEqualTo(2);
+    assertThat(scaling.get("rules").toString()).isEqualTo("[\"rps-per-backend > 5: add 1\",\"rps-per-backend < 1: remove 1\"]");
+    assertThat(send(HttpRequest.newBuilder(URI.create(demo.adminUrl())).GET()).body())
+        .contains("<p id=\"scaling\">Scaling advisor: recommends 2 backends (now 3; ");
+  }
+
+  @Test
   void helpListsTheFlags() {
     StringWriter out = new StringWriter();
     int exit = DemoMain.run(new String[] {"--help"}, new DemoMain(new PrintWriter(out, true), false), null);

@@ -133,6 +133,7 @@ public final class Main {
       server = ProxyServer.builder(cfg).pool(pool).listener(ops.listener()).watchTlsFiles(blockUntilShutdown && cfg.watchConfig()).start();
       running = server;
       ops.metrics().serverCounters(server::accessLogDropped, server::acceptErrors);
+      ops.metrics().queueSize(server::queuedRequests);
       ops.describe(cfg.algorithm().flagName(), List.of("proxy " + (cfg.tls().enabled() ? "https://" : "http://") + ConfigRules.hostPort(server.localAddress()),
           "admin http://" + ConfigRules.hostPort(ops.adminAddress())));
       ops.start();

@@ -20,6 +20,7 @@ class BackendQueueIT {
   private TestOrigin o1;
   private TestOrigin o2;
   private ProxyServer proxy;
+  private dev.loadstone.proxy.admin.ProxyMetrics metrics;
 
   private void start(ProxyConfigBuilder b, boolean twoBackends) {
     o1 = TestOrigin.start("o1");
@@ -28,16 +29,22 @@ class BackendQueueIT {
       o2 = TestOrigin.start("o2");
       b.addBackend(o2.address());
     }
-    proxy = ProxyServer.builder(b.build()).eventLoopThreads(2).listener(new ExchangeListener() {
+    ProxyConfig cfg = b.build();
+    dev.loadstone.lb.BackendPool pool = ProxyServer.newPool(cfg);
+    metrics = dev.loadstone.proxy.admin.ProxyMetrics.create(pool); // what /metrics scrapes
+    proxy = ProxyServer.builder(cfg).pool(pool).eventLoopThreads(2).listener(new ExchangeListener() {
       @Override
       public void queued() {
         queued.incrementAndGet();
+        metrics.queued();
       }
     }).start();
+    metrics.queueSize(proxy::queuedRequests); // as Main wires it
   }
 
   @AfterEach
   void stop() {
+    metrics.close();
     proxy.close();
     o1.close();
     if (o2 != null) {
@@ -58,10 +65,12 @@ class BackendQueueIT {
     CompletableFuture<HttpResponse<String>> second = get("/slow?ms=10");
     await().atMost(Duration.ofSeconds(5)).until(() -> proxy.queuedRequests() == 1);
     assertThat(o1.inFlight.get()).as("the backend never sees more than its limit").isEqualTo(1);
+    assertThat(metrics.scrape()).contains("\nloadstone_proxy_queue_size 1.0\n");
     assertThat(first.get().statusCode()).isEqualTo(200);
     assertThat(second.get().statusCode()).isEqualTo(200);
     assertThat(queued.get()).isEqualTo(1);
     assertThat(proxy.queuedRequests()).isZero();
+    assertThat(metrics.scrape()).contains("\nloadstone_proxy_queue_size 0.0\n", "\nloadstone_proxy_queued_total 1.0\n");
     assertThat(o1.seen).extracting(TestOrigin.Seen::uri).containsExactly("/slow?ms=500", "/slow?ms=10");
   }
 

@@ -113,6 +113,7 @@ class ScalingIT {
     assertThat(s.get("inputs").get("cpu").asDouble()).isEqualTo(0.9);
     assertThat(s.get("min").asInt()).isEqualTo(1);
     assertThat(new ObjectMapper().readTree(get(admin + "/api/status")).get("scaling").get("desired").asInt()).isEqualTo(3);
+    assertThat(get(admin + "/")).contains("<p id=\"scaling\">Scaling advisor: recommends 3 backends (now 1; "); // the rule may be "steady" by then
     assertThat(get(admin + "/metrics")).contains("loadstone_scaling_desired_backends 3.0")
         .contains("loadstone_scaling_current_backends 1.0").contains("loadstone_scaling_input{metric=\"cpu\"} 0.9");
 
@@ -133,5 +134,7 @@ class ScalingIT {
         HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(404);
     assertThat(r.body()).contains("the scaling advisor is off: configure scaling: in the YAML");
+    assertThat(get("http://127.0.0.1:" + main.operations().adminAddress().getPort() + "/"))
+        .contains("<p id=\"scaling\">Scaling advisor: off (no scaling: section in the configuration).</p>");
   }
 }

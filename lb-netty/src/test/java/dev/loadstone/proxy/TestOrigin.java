@@ -65,11 +65,7 @@ final class TestOrigin implements AutoCloseable {
   /** A request as the origin received it. */
   record Seen(HttpMethod method, String uri, HttpHeaders headers) {}
 
-  private TestOrigin(String id, int port) {
-    this(id, port, null);
-  }
-
-  private TestOrigin(String id, int port, io.netty.handler.ssl.SslContext tls) {
+  private TestOrigin(String id, String host, int port, io.netty.handler.ssl.SslContext tls) {
     this.id = id;
     this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     this.server =
@@ -88,23 +84,28 @@ final class TestOrigin implements AutoCloseable {
                     ch.pipeline().addLast(new HttpServerCodec()).addLast(new Handler());
                   }
                 })
-            .bind("127.0.0.1", port)
+            .bind(host, port)
             .syncUninterruptibly()
             .channel();
   }
 
   /** An origin that speaks TLS with {@code tls} (a server context). */
   static TestOrigin startTls(String id, io.netty.handler.ssl.SslContext tls) {
-    return new TestOrigin(id, 0, tls);
+    return new TestOrigin(id, "127.0.0.1", 0, tls);
   }
 
   static TestOrigin start(String id) {
-    return new TestOrigin(id, 0);
+    return new TestOrigin(id, "127.0.0.1", 0, null);
   }
 
   /** Starts again on a given port (after {@link #close()}), e.g. to bring a killed backend back. */
   static TestOrigin start(String id, int port) {
-    return new TestOrigin(id, port);
+    return new TestOrigin(id, "127.0.0.1", port, null);
+  }
+
+  /** On another loopback address (127.0.0.2, ...): two origins on one port, as DNS A records give them. */
+  static TestOrigin start(String id, String host, int port) {
+    return new TestOrigin(id, host, port, null);
   }
 
   int port() {

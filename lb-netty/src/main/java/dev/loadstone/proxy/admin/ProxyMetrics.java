@@ -62,6 +62,7 @@ public final class ProxyMetrics implements HealthObserver {
   /** Read by the server's counters below; set by {@link #serverCounters} once the proxy runs. */
   private volatile java.util.function.LongSupplier accessLogDropped = () -> 0;
   private volatile java.util.function.LongSupplier acceptErrors = () -> 0;
+  private volatile java.util.function.IntSupplier queueSize = () -> 0;
 
   private ProxyMetrics(PrometheusMeterRegistry registry, BackendPool pool, Ticker ticker, List<Duration> buckets) {
     this.registry = registry;
@@ -89,6 +90,8 @@ public final class ProxyMetrics implements HealthObserver {
     http2Connections = Counter.builder("loadstone.proxy.http2.connections")
         .description("Client connections that speak HTTP/2 (their streams count as requests like HTTP/1.1 ones)")
         .register(registry);
+    Gauge.builder("loadstone.proxy.queue.size", this, m -> m.queueSize.getAsInt())
+        .description("Requests waiting now in the queue for a backend below backend-max-connections").register(registry);
     acceptPaused = Counter.builder("loadstone.proxy.accept.paused")
         .description("Times the listener stopped accepting because max-connections client connections were open")
         .register(registry);
@@ -124,6 +127,11 @@ public final class ProxyMetrics implements HealthObserver {
   public void serverCounters(java.util.function.LongSupplier dropped, java.util.function.LongSupplier acceptFailures) {
     accessLogDropped = java.util.Objects.requireNonNull(dropped, "dropped");
     acceptErrors = java.util.Objects.requireNonNull(acceptFailures, "acceptFailures");
+  }
+
+  /** Where {@code loadstone_proxy_queue_size} reads the current queue length (the proxy's, once it runs). */
+  public void queueSize(java.util.function.IntSupplier size) {
+    queueSize = java.util.Objects.requireNonNull(size, "size");
   }
 
   /** Stops the binders that hold resources (the GC listener). */

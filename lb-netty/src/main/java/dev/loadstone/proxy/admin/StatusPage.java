@@ -52,7 +52,8 @@ final class StatusPage {
         .append(", ").append(escape(server.algorithm())).append(", listening on ")
         .append(escape(String.join(", ", server.listeners()))).append(", up ").append(uptime(server.uptime()))
         .append(". ").append(snapshot.available().size()).append(" of ").append(snapshot.all().size())
-        .append(" backends available.</p><p id=\"msg\"></p><div id=\"auth\" hidden><label>Admin token ")
+        .append(" backends available.</p><p id=\"scaling\">").append(escape(scalingLine(server.scaling())))
+        .append("</p><p id=\"msg\"></p><div id=\"auth\" hidden><label>Admin token ")
         .append("<input id=\"token\" type=\"password\" autocomplete=\"off\"></label> <button id=\"save\">Use token</button></div>")
         .append("<table><thead><tr><th>backend</th><th>weight</th><th>source</th><th>health</th><th>state</th>")
         .append("<th>in flight</th><th>2xx/s</th><th>4xx/s</th><th>5xx/s</th><th>p95</th><th>last change</th>")
@@ -72,6 +73,22 @@ final class StatusPage {
           .append("</td><td></td><td></td><td></td></tr>");
     }
     return sb.append("</tbody></table><script>").append(SCRIPT).append("</script></body></html>\n").toString();
+  }
+
+  /**
+   * The advisor's recommendation in words (status.js writes the same from {@code /api/status}): off, no decision
+   * yet, or the desired count against the current one with the rule and reason that decided.
+   */
+  static String scalingLine(java.util.function.Supplier<com.fasterxml.jackson.databind.node.ObjectNode> view) {
+    if (view == null) {
+      return "Scaling advisor: off (no scaling: section in the configuration).";
+    }
+    com.fasterxml.jackson.databind.node.ObjectNode n = view.get();
+    if (!n.has("desired")) {
+      return "Scaling advisor: on, no decision yet.";
+    }
+    return "Scaling advisor: recommends " + n.get("desired").asInt() + " backends (now " + n.get("current").asInt() + "; "
+        + n.get("rule").asText() + ": " + n.get("reason").asText() + ").";
   }
 
   private static String rate(double r) {

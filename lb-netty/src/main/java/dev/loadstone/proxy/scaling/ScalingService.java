@@ -53,6 +53,7 @@ public final class ScalingService implements AutoCloseable {
   private final Clock clock;
   private final ScalingHook hook;
   private final Map<String, Instant> joined = new HashMap<>(); // first seen by the sampler; sampler thread only
+  private final java.util.Set<String> drained = new java.util.LinkedHashSet<>(); // by this advisor's scale-in, oldest first; guarded by this
   private volatile Decision last;
   private ScheduledFuture<?> task;
   private ScheduledExecutorService timer;
@@ -119,12 +120,14 @@ public final class ScalingService implements AutoCloseable {
       for (String id : d.scaleIn()) { // drained backends no longer count as current: the next decision sees it done
         try {
           admin.drain(id);
+          drained.add(id);
           log.info("scaling advisor: draining {} (scale-in to {})", id, d.desired());
         } catch (IllegalArgumentException gone) {
           // it left the pool since the load was read
         }
       }
     }
+    reenable(d);
     Decision before = last;
     last = d;
     if (before == null || before.desired() != d.desired()) {
@@ -134,6 +137,33 @@ public final class ScalingService implements AutoCloseable {
       hook.changed(d); // a change of the desired count (the first decision: one that differs from the current count)
     }
     return d;
+  }
+
+  /**
+   * On a scale-out, first puts back backends this advisor drained at an earlier scale-in that are still in the
+   * pool, DRAINING and not being removed (their owner has not taken them out yet): a running server serves at
+   * once, where a new one would have to start. Oldest drain first, at most the shortfall. A backend an operator
+   * drained is not touched. The hook is still told the desired count (a script that converges on the count
+   * finds the re-enabled server among the running ones).
+   */
+  private void reenable(Decision d) {
+    int need = d.desired() - d.current();
+    for (java.util.Iterator<String> it = drained.iterator(); it.hasNext() && need > 0; ) {
+      String id = it.next();
+      BackendState s = admin.pool().snapshot().get(id);
+      if (s == null || admin.isBeingRemoved(id) || s.adminState() != AdminState.DRAINING) {
+        it.remove(); // removed, being removed, or its state changed by someone else since: no longer ours to undo
+        continue;
+      }
+      try {
+        admin.enable(id);
+        it.remove();
+        need--;
+        log.info("scaling advisor: re-enabled {}, drained at an earlier scale-in (scale-out to {})", id, d.desired());
+      } catch (IllegalArgumentException gone) {
+        it.remove(); // it left the pool since the snapshot
+      }
+    }
   }
 
   /** The last decision, or null before the first. */

@@ -106,9 +106,11 @@
   function render(s) {
     document.getElementById("summary").textContent = "version " + s.version + ", " + s.algorithm + ", listening on "
         + s.listeners.join(", ") + ", up " + uptime(s.uptimeSeconds) + ". " + s.available + " of " + s.total
-        + " backends available" + (s.serving ? "." : " (not serving).")
-        + (s.scaling && s.scaling.desired !== undefined ? " Scaling advisor: " + s.scaling.desired + " backends wanted ("
-            + s.scaling.rule + ": " + s.scaling.reason + ")." : "");
+        + " backends available" + (s.serving ? "." : " (not serving).");
+    document.getElementById("scaling").textContent = !s.scaling ? "Scaling advisor: off (no scaling: section in the configuration)."
+        : s.scaling.desired === undefined ? "Scaling advisor: on, no decision yet."
+        : "Scaling advisor: recommends " + s.scaling.desired + " backends (now " + s.scaling.current + "; "
+            + s.scaling.rule + ": " + s.scaling.reason + ").";
     var rows = document.createDocumentFragment();
     s.backends.forEach(function (b) { rows.appendChild(row(b, s.now)); });
     while (body.firstChild) body.removeChild(body.firstChild);

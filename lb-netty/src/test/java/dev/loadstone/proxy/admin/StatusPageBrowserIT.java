@@ -112,6 +112,7 @@ class StatusPageBrowserIT {
     waitFor(d -> "true".equals(d.findElement(By.tagName("body")).getAttribute("data-loaded")));
     assertThat(stateShown("b1")).isEqualTo("ACTIVE");
     assertThat(browser.findElement(By.id("summary")).getText()).contains("round-robin", "2 of 2 backends available");
+    assertThat(browser.findElement(By.id("scaling")).getText()).isEqualTo("Scaling advisor: off (no scaling: section in the configuration).");
     browser.findElement(By.cssSelector("button[data-backend='b1'][data-action='drain']")).click();
   }
 

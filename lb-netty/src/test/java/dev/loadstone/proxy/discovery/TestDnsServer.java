@@ -52,6 +52,7 @@ public final class TestDnsServer implements AutoCloseable {
   private final Map<String, List<Rec>> records = new ConcurrentHashMap<>();
   private final Map<String, Boolean> servfail = new ConcurrentHashMap<>();
   private volatile boolean truncateUdp;
+  private volatile boolean silent;
   public final AtomicInteger udpQueries = new AtomicInteger();
   public final AtomicInteger tcpQueries = new AtomicInteger();
   private final Channel udp;
@@ -102,6 +103,18 @@ public final class TestDnsServer implements AutoCloseable {
   /** Replaces the answer of {@code name} (no trailing dot); an empty list gives an empty NOERROR answer. */
   public TestDnsServer set(String name, Rec... recs) {
     records.put(name.toLowerCase(), List.of(recs));
+    return this;
+  }
+
+  /** Forgets {@code name}: it is answered NXDOMAIN. */
+  public TestDnsServer remove(String name) {
+    records.remove(name.toLowerCase());
+    return this;
+  }
+
+  /** While on, every query is read and never answered (a name server that stopped), over UDP and TCP. */
+  public TestDnsServer silent(boolean on) {
+    silent = on;
     return this;
   }
 
@@ -175,6 +188,9 @@ public final class TestDnsServer implements AutoCloseable {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, DatagramDnsQuery q) {
       udpQueries.incrementAndGet();
+      if (silent) {
+        return;
+      }
       DatagramDnsResponse r = new DatagramDnsResponse(q.recipient(), q.sender(), q.id());
       answer(q, r, true);
       ctx.writeAndFlush(r);
@@ -185,6 +201,9 @@ public final class TestDnsServer implements AutoCloseable {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, DnsQuery q) {
       tcpQueries.incrementAndGet();
+      if (silent) {
+        return;
+      }
       DefaultDnsResponse r = new DefaultDnsResponse(q.id());
       answer(q, r, false);
       ctx.writeAndFlush(r);

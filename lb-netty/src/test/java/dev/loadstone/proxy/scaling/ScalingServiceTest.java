@@ -83,6 +83,53 @@ class ScalingServiceTest {
   }
 
   @Test
+  void aScaleOutReEnablesWhatAnEarlierScaleInDrainedBeforeAskingForNewBackends() {
+    pool.add(Backend.of("old-1", "127.0.0.1:9001", 1), Health.UP);
+    pool.add(Backend.of("old-2", "127.0.0.1:9002", 1), Health.UP);
+    pool.add(Backend.of("new-1", "127.0.0.1:9003", 1), Health.UP);
+    pool.add(Backend.of("ops-1", "127.0.0.1:9004", 1), Health.UP);
+    admin.drain("ops-1"); // an operator's drain: not the advisor's to undo
+    ScalingService s = new ScalingService(new ScalingConfig(Duration.ofSeconds(5), 2, 6, Duration.ZERO, Duration.ZERO,
+        List.of(dev.loadstone.lb.scaling.Rule.threshold("rps-per-backend < 1", -1)),
+        List.of(dev.loadstone.lb.scaling.ScheduledMinimum.of("daily", "09:00", "10:00", 4, ZoneOffset.UTC)), null, List.of(), null,
+        Duration.ofSeconds(5), null, null, true), admin, metrics, null, clock);
+    Decision in = s.sample(); // 08:00, idle: 3 - 1 = 2
+    assertThat(in.scaleIn()).containsExactly("new-1");
+    assertThat(pool.snapshot().get("new-1").adminState()).isEqualTo(dev.loadstone.lb.AdminState.DRAINING);
+
+    now = Instant.parse("2026-11-30T09:00:00Z");
+    Decision out = s.sample(); // the schedule's floor of 4 over 2 serving: new-1 back, and one still short
+    assertThat(out.current()).isEqualTo(2);
+    assertThat(out.desired()).isEqualTo(4);
+    assertThat(pool.snapshot().get("new-1").adminState()).isEqualTo(dev.loadstone.lb.AdminState.ACTIVE);
+    assertThat(pool.snapshot().get("ops-1").adminState()).isEqualTo(dev.loadstone.lb.AdminState.DRAINING);
+    now = now.plusSeconds(5);
+    Decision next = s.sample();
+    assertThat(next.current()).isEqualTo(3); // old-1, old-2 and new-1: the fourth must come from the hook
+    assertThat(next.desired()).isEqualTo(4);
+    s.close();
+  }
+
+  @Test
+  void aBackendTheAdvisorDrainedAndItsOwnerRemovedIsNotPutBack() throws Exception {
+    pool.add(Backend.of("old-1", "127.0.0.1:9001", 1), Health.UP);
+    pool.add(Backend.of("old-2", "127.0.0.1:9002", 1), Health.UP);
+    pool.add(Backend.of("new-1", "127.0.0.1:9003", 1), Health.UP);
+    ScalingService s = new ScalingService(new ScalingConfig(Duration.ofSeconds(5), 2, 6, Duration.ZERO, Duration.ZERO,
+        List.of(dev.loadstone.lb.scaling.Rule.threshold("rps-per-backend < 1", -1)),
+        List.of(dev.loadstone.lb.scaling.ScheduledMinimum.of("daily", "09:00", "10:00", 3, ZoneOffset.UTC)), null, List.of(), null,
+        Duration.ofSeconds(5), null, null, true), admin, metrics, null, clock);
+    assertThat(s.sample().scaleIn()).containsExactly("new-1");
+    admin.remove("new-1").get(5, java.util.concurrent.TimeUnit.SECONDS); // idle: gone at once
+    now = Instant.parse("2026-11-30T09:00:00Z");
+    Decision out = s.sample();
+    assertThat(out.desired()).isEqualTo(3);
+    assertThat(pool.snapshot().get("new-1")).isNull();
+    assertThat(s.sample().current()).isEqualTo(2);
+    s.close();
+  }
+
+  @Test
   void currentCountsActiveBackendsNotBeingRemovedAndBoundsApply() {
     pool.add(Backend.of("a", "127.0.0.1:9001", 1), Health.UP);
     pool.add(Backend.of("b", "127.0.0.1:9002", 1), Health.DOWN); // joined, booting: counts
