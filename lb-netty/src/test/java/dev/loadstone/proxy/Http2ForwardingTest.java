@@ -46,18 +46,27 @@ class Http2ForwardingTest {
     }
   }
 
+  /** curl's output for {@code args} and a URL on the proxy; fails naming what to install when curl lacks HTTP/2. */
+  private static String curl(Http2Fixture fx, String path, String... args) throws Exception {
+    Process version = new ProcessBuilder("curl", "-V").redirectErrorStream(true).start();
+    String features = new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(features).as("curl with HTTP2 (nghttp2) is needed on this machine: apt-get install curl").contains("HTTP2");
+    List<String> cmd = new ArrayList<>(List.of("curl", "-sS", "--max-time", "10", "--http2-prior-knowledge"));
+    cmd.addAll(List.of(args));
+    cmd.add("http://127.0.0.1:" + fx.address().getPort() + path);
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(15, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
+    return out;
+  }
+
   @Test
   void curlWithHttp2PriorKnowledgeGetsTheBackendsAnswerOverHttp2() throws Exception {
     try (Http2Fixture fx = new Http2Fixture(1)) {
-      Process version = new ProcessBuilder("curl", "-V").redirectErrorStream(true).start();
-      String features = new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertThat(features).as("curl with HTTP2 support is needed on this machine (apt-get install curl)").contains("HTTP2");
-      Process p = new ProcessBuilder("curl", "-sS", "-i", "--max-time", "10", "--http2-prior-knowledge",
-          "http://127.0.0.1:" + fx.address().getPort() + "/echo?x=1").redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertThat(p.waitFor(15, TimeUnit.SECONDS)).isTrue();
-      assertThat(p.exitValue()).as(out).isZero();
-      assertThat(out).startsWith("HTTP/2 200").contains("x-origin: a").endsWith("/echo?x=1");
+      assertThat(curl(fx, "/echo?x=1", "-i")).startsWith("HTTP/2 200").contains("x-origin: a").endsWith("/echo?x=1");
+      assertThat(curl(fx, "/", "-I")).startsWith("HTTP/2 200").contains("content-length: 1"); // HEAD: no body
+      assertThat(curl(fx, "/upload", "-d", "abc", "-H", "Expect: 100-continue")).isEqualTo("a:3");
     }
   }
 
