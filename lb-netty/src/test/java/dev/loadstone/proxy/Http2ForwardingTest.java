@@ -29,7 +29,7 @@ class Http2ForwardingTest {
   }
 
   @Test
-  void anH2cStreamIsForwardedAsHttp11WithHostAndForwardingHeadersAndNoHttp2Internals() throws Exception {
+  void anH2cStreamIsForwardedAsHttp11WithHostForwardingHeadersAndARequestIdButNoHttp2Internals() throws Exception {
     try (Http2Fixture fx = new Http2Fixture(1); H2Client c = fx.client()) {
       H2Client.Response r = await(c.get("/headers?q=1"));
       assertThat(r.status()).isEqualTo(200);
@@ -42,6 +42,7 @@ class Http2ForwardingTest {
       assertThat(seen.headers().get("host")).isEqualTo("proxy.test");
       assertThat(seen.headers().get("x-forwarded-for")).isEqualTo("127.0.0.1");
       assertThat(seen.headers().get("x-forwarded-proto")).isEqualTo("http");
+      assertThat(seen.headers().get("x-request-id")).hasSize(36); // a generated request id, as for HTTP/1.1
       assertThat(seen.headers().names()).noneMatch(n -> n.toLowerCase().startsWith("x-http2"));
     }
   }
