@@ -84,6 +84,17 @@ class Http2LimitsTest {
   }
 
   @Test
+  void theIdleTimeoutDoesNotRunWhileAStreamWaitsForItsBackend() throws Exception {
+    try (Http2Fixture fx = new Http2Fixture(1, s -> {},
+        cfg -> cfg.idleTimeout(Duration.ofMillis(400)).headerTimeout(Duration.ofMillis(200)));
+        H2Client c = fx.client()) {
+      H2Client.Response r = c.get("/slow?ms=1200").get(10, TimeUnit.SECONDS); // three idle periods of waiting
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(c.goAway.get(5, TimeUnit.SECONDS)).as("GOAWAY NO_ERROR once idle").isZero();
+    }
+  }
+
+  @Test
   void aDrainSendsGoAwayLetsTheOpenStreamFinishAndRefusesANewOne() throws Exception {
     try (Http2Fixture fx = new Http2Fixture(1); RawH2 c = new RawH2(fx.address())) {
       c.headers(1, RawH2.get("/slow?ms=700"), true);
