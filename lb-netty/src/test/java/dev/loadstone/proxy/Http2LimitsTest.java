@@ -61,6 +61,15 @@ class Http2LimitsTest {
   }
 
   @Test
+  void aPrefaceBegunAndNeverFinishedIsClosedAtTheHeaderTimeout() throws Exception {
+    try (Http2Fixture fx = new Http2Fixture(1, s -> {}, cfg -> cfg.headerTimeout(Duration.ofMillis(300)));
+        RawH2 c = new RawH2(new java.net.Socket(fx.address().getAddress(), fx.address().getPort()))) {
+      c.write("PRI * HTTP/2.0\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      assertThat(c.closedWithin(Duration.ofSeconds(5))).isTrue();
+    }
+  }
+
+  @Test
   void aHeaderBlockThatNeverEndsIsClosedAtTheHeaderTimeout() throws Exception {
     try (Http2Fixture fx = new Http2Fixture(1, s -> {}, cfg -> cfg.headerTimeout(Duration.ofMillis(300)));
         RawH2 c = new RawH2(fx.address())) {
