@@ -4,6 +4,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
+import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -50,9 +51,24 @@ final class Http2ClientSession extends ChannelInboundHandlerAdapter {
       ctx.channel().closeFuture().addListener(f -> px.listeners.clientConnectionClosed(remote));
     }
     px.listeners.http2ConnectionOpened();
+    growConnectionWindow(ctx);
     headerTimer = ctx.executor().schedule(this::headerTimedOut, px.config.headerTimeout().toNanos(), TimeUnit.NANOSECONDS);
     if (px.draining) {
       goAway(Http2Error.NO_ERROR);
+    }
+  }
+
+  /**
+   * The connection's receive window (65,535 bytes by RFC 9113 6.9.2) grows to what all its streams' windows add
+   * up to, so a stream whose body waits (its backend is slow, or its exchange is queued) holds only its own
+   * window and never stalls the other streams' uploads; what a client may send unread stays bounded by the
+   * streams' windows.
+   */
+  private void growConnectionWindow(ChannelHandlerContext ctx) {
+    long all = (long) px.config.http2().maxConcurrentStreams() * px.config.http2().initialWindowSize();
+    long grow = Math.min(Integer.MAX_VALUE, all) - Http2CodecUtil.DEFAULT_WINDOW_SIZE;
+    if (grow > 0) {
+      ctx.writeAndFlush(new DefaultHttp2WindowUpdateFrame((int) grow));
     }
   }
 

@@ -29,7 +29,7 @@ class Http2ForwardingTest {
   }
 
   @Test
-  void anH2cStreamIsForwardedAsHttp11WithHostAndForwardingHeadersAndNoHttp2Internals() throws Exception {
+  void anH2cStreamIsForwardedAsHttp11WithHostForwardingHeadersAndARequestIdButNoHttp2Internals() throws Exception {
     try (Http2Fixture fx = new Http2Fixture(1); H2Client c = fx.client()) {
       H2Client.Response r = await(c.get("/headers?q=1"));
       assertThat(r.status()).isEqualTo(200);
@@ -42,22 +42,32 @@ class Http2ForwardingTest {
       assertThat(seen.headers().get("host")).isEqualTo("proxy.test");
       assertThat(seen.headers().get("x-forwarded-for")).isEqualTo("127.0.0.1");
       assertThat(seen.headers().get("x-forwarded-proto")).isEqualTo("http");
+      assertThat(seen.headers().get("x-request-id")).hasSize(36); // a generated request id, as for HTTP/1.1
       assertThat(seen.headers().names()).noneMatch(n -> n.toLowerCase().startsWith("x-http2"));
     }
+  }
+
+  /** curl's output for {@code args} and a URL on the proxy; fails naming what to install when curl lacks HTTP/2. */
+  private static String curl(Http2Fixture fx, String path, String... args) throws Exception {
+    Process version = new ProcessBuilder("curl", "-V").redirectErrorStream(true).start();
+    String features = new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(features).as("curl with HTTP2 (nghttp2) is needed on this machine: apt-get install curl").contains("HTTP2");
+    List<String> cmd = new ArrayList<>(List.of("curl", "-sS", "--max-time", "10", "--http2-prior-knowledge"));
+    cmd.addAll(List.of(args));
+    cmd.add("http://127.0.0.1:" + fx.address().getPort() + path);
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(15, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
+    return out;
   }
 
   @Test
   void curlWithHttp2PriorKnowledgeGetsTheBackendsAnswerOverHttp2() throws Exception {
     try (Http2Fixture fx = new Http2Fixture(1)) {
-      Process version = new ProcessBuilder("curl", "-V").redirectErrorStream(true).start();
-      String features = new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertThat(features).as("curl with HTTP2 support is needed on this machine (apt-get install curl)").contains("HTTP2");
-      Process p = new ProcessBuilder("curl", "-sS", "-i", "--max-time", "10", "--http2-prior-knowledge",
-          "http://127.0.0.1:" + fx.address().getPort() + "/echo?x=1").redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertThat(p.waitFor(15, TimeUnit.SECONDS)).isTrue();
-      assertThat(p.exitValue()).as(out).isZero();
-      assertThat(out).startsWith("HTTP/2 200").contains("x-origin: a").endsWith("/echo?x=1");
+      assertThat(curl(fx, "/echo?x=1", "-i")).startsWith("HTTP/2 200").contains("x-origin: a").endsWith("/echo?x=1");
+      assertThat(curl(fx, "/", "-I")).startsWith("HTTP/2 200").contains("content-length: 1"); // HEAD: no body
+      assertThat(curl(fx, "/upload", "-d", "abc", "-H", "Expect: 100-continue")).isEqualTo("a:3");
     }
   }
 

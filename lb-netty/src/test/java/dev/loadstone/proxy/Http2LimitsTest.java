@@ -61,6 +61,15 @@ class Http2LimitsTest {
   }
 
   @Test
+  void aPrefaceBegunAndNeverFinishedIsClosedAtTheHeaderTimeout() throws Exception {
+    try (Http2Fixture fx = new Http2Fixture(1, s -> {}, cfg -> cfg.headerTimeout(Duration.ofMillis(300)));
+        RawH2 c = new RawH2(new java.net.Socket(fx.address().getAddress(), fx.address().getPort()))) {
+      c.write("PRI * HTTP/2.0\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      assertThat(c.closedWithin(Duration.ofSeconds(5))).isTrue();
+    }
+  }
+
+  @Test
   void aHeaderBlockThatNeverEndsIsClosedAtTheHeaderTimeout() throws Exception {
     try (Http2Fixture fx = new Http2Fixture(1, s -> {}, cfg -> cfg.headerTimeout(Duration.ofMillis(300)));
         RawH2 c = new RawH2(fx.address())) {
@@ -80,6 +89,17 @@ class Http2LimitsTest {
       RawH2.Frame goAway = c.await(RawH2.GOAWAY, 0, Duration.ofSeconds(5));
       assertThat(goAway.errorCode()).isZero();
       assertThat(c.closedWithin(Duration.ofSeconds(5))).isTrue();
+    }
+  }
+
+  @Test
+  void theIdleTimeoutDoesNotRunWhileAStreamWaitsForItsBackend() throws Exception {
+    try (Http2Fixture fx = new Http2Fixture(1, s -> {},
+        cfg -> cfg.idleTimeout(Duration.ofMillis(400)).headerTimeout(Duration.ofMillis(200)));
+        H2Client c = fx.client()) {
+      H2Client.Response r = c.get("/slow?ms=1200").get(10, TimeUnit.SECONDS); // three idle periods of waiting
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(c.goAway.get(5, TimeUnit.SECONDS)).as("GOAWAY NO_ERROR once idle").isZero();
     }
   }
 
@@ -110,6 +130,55 @@ class Http2LimitsTest {
       RawClient.Response r = c.read();
       assertThat(r.status()).isEqualTo(200);
       assertThat(r.body()).isEqualTo("/echo?h1");
+    }
+  }
+
+  @Test
+  void theConnectionWindowIsTheSumOfTheStreamWindowsSoOneWaitingUploadCannotStallTheOthers() throws Exception {
+    try (Http2Fixture fx = new Http2Fixture(1, s -> s.maxConcurrentStreams(10).initialWindowSize(100_000), cfg -> {});
+        RawH2 c = new RawH2(fx.address())) {
+      long window = 65_535; // RFC 9113 6.9.2, grown by every WINDOW_UPDATE on stream 0 before the SETTINGS ack
+      for (RawH2.Frame f = c.read(Duration.ofSeconds(5)); !(f.type() == RawH2.SETTINGS && f.flags() == 1); f = c.read(Duration.ofSeconds(5))) {
+        if (f.type() == 0x8 && f.stream() == 0) {
+          window += java.nio.ByteBuffer.wrap(f.payload()).getInt();
+        }
+      }
+      assertThat(window).isGreaterThanOrEqualTo(10 * 100_000);
+    }
+  }
+
+  @Test
+  void anUploadWhoseBackendStopsReadingStallsOnlyItsOwnStream() throws Exception {
+    // The first backend accepts connections in the kernel but never reads: the upload to it fills the buffers
+    // and then its stream's window stays closed. The second stream's upload goes to a real origin.
+    try (java.net.ServerSocket stuck = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        TestOrigin origin = TestOrigin.start("b")) {
+      ProxyConfig.Builder b = ProxyConfig.builder().listen("127.0.0.1:0").responseTimeout(Duration.ofSeconds(30))
+          .addBackend("127.0.0.1:" + stuck.getLocalPort() + ",id=stuck").addBackend(origin.address() + ",id=b")
+          .http2(dev.loadstone.proxy.h2.Http2Settings.builder().cleartext(true).build());
+      ProxyServer proxy = ProxyServer.builder(b.build()).eventLoopThreads(1).start();
+      try (H2Client c = new H2Client(proxy.localAddress())) {
+        io.netty.handler.codec.http.HttpRequest head = new io.netty.handler.codec.http.DefaultHttpRequest(
+            io.netty.handler.codec.http.HttpVersion.HTTP_1_1, io.netty.handler.codec.http.HttpMethod.POST, "/upload");
+        head.headers().set("host", "proxy.test").set("content-length", Long.toString(64L << 20));
+        Object[] parts = new Object[1 + 64];
+        parts[0] = head;
+        for (int i = 1; i <= 64; i++) {
+          parts[i] = new io.netty.handler.codec.http.DefaultHttpContent(io.netty.buffer.Unpooled.wrappedBuffer(new byte[1 << 20]));
+        }
+        CompletableFuture<H2Client.Response> stalled = c.send(parts);
+        java.net.Socket accepted = stuck.accept(); // and never read: what it received waits in the kernel
+        java.util.concurrent.atomic.AtomicLong seen = new java.util.concurrent.atomic.AtomicLong(-1);
+        Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
+            .until(() -> accepted.getInputStream().available() > 0 && accepted.getInputStream().available() == seen.getAndSet(accepted.getInputStream().available()));
+        H2Client.Response other = c.send(H2Client.request(io.netty.handler.codec.http.HttpMethod.POST, "/upload",
+            "y".repeat(1 << 20))).get(20, TimeUnit.SECONDS);
+        assertThat(other.body()).isEqualTo("b:" + (1 << 20));
+        assertThat(stalled.isDone()).isFalse();
+        accepted.close();
+      } finally {
+        proxy.close();
+      }
     }
   }
 }

@@ -56,6 +56,8 @@ final class TestOrigin implements AutoCloseable {
   final AtomicInteger requests = new AtomicInteger();
   final AtomicInteger connections = new AtomicInteger();
   final AtomicInteger inFlight = new AtomicInteger();
+  /** Bytes of /download bodies written so far (a download that stops growing is held back by its reader). */
+  final java.util.concurrent.atomic.AtomicLong downloaded = new java.util.concurrent.atomic.AtomicLong();
   final ConcurrentLinkedQueue<Seen> seen = new ConcurrentLinkedQueue<>();
   private final EventLoopGroup group;
   private final Channel server;
@@ -254,6 +256,7 @@ final class TestOrigin implements AutoCloseable {
               (ChannelFutureListener)
                   f -> {
                     if (f.isSuccess()) {
+                      downloaded.addAndGet(n);
                       writeChunk(ctx, left - n, keepAlive);
                     } else {
                       ctx.close();
