@@ -142,7 +142,7 @@ public final class SessionFilter implements Filter {
 
   /**
    * A dispatch of a request this filter already wrapped: a forward or include from the application (already our
-   * wrapper: nothing to do), the container's error dispatch or an async dispatch (wrapped again, over the same
+   * wrapper: nothing to do but save at the end of a forward, which commits the response), the container's error dispatch or an async dispatch (wrapped again, over the same
    * session, and saved at its end).
    */
   private void dispatchAgain(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
@@ -153,6 +153,11 @@ public final class SessionFilter implements Filter {
         || (request instanceof ServletRequestWrapper w && w.isWrapperFor(SessionRequest.class));
     if (wrapped && !ends) {
       chain.doFilter(request, response);
+      if (type == DispatcherType.FORWARD && !request.isAsyncStarted()) {
+        // The container commits and closes the response as soon as a forward returns (Servlet 9.4), Tomcat without
+        // going through our response wrapper: save now, while the session's cookie can still be set.
+        sessions.beforeCommit();
+      }
       return;
     }
     sessions.redispatched(response);
