@@ -190,30 +190,6 @@ final class Settings {
       s("max-header-size", "BYTES", INT, Integer.toString(ProxyConfig.DEFAULT_MAX_HEADER_SIZE),
           "Largest request header block, else 431.", (d, v) -> d.config.maxHeaderSize(v))
           .shows(ProxyConfig::maxHeaderSize),
-      s("http2", "BOOL", BOOLEAN, "true", "Offer HTTP/2 (ALPN h2) on a TLS listener.", (d, v) -> d.http2.enabled(v))
-          .shows(c -> c.http2().enabled()),
-      s("http2-cleartext", "BOOL", BOOLEAN, "false",
-          "Accept HTTP/2 with prior knowledge (h2c) on the plain listener: a connection opening with the h2 preface speaks h2.",
-          (d, v) -> d.http2.cleartext(v))
-          .shows(c -> c.http2().cleartext()),
-      s("http2-max-concurrent-streams", "N", INT, Integer.toString(Http2Settings.DEFAULT_MAX_CONCURRENT_STREAMS),
-          "Streams one HTTP/2 connection may have open; one more is refused (REFUSED_STREAM).",
-          (d, v) -> d.http2.maxConcurrentStreams(v))
-          .shows(c -> c.http2().maxConcurrentStreams()),
-      s("http2-initial-window-size", "BYTES", INT, Integer.toString(Http2Settings.DEFAULT_INITIAL_WINDOW_SIZE),
-          "HTTP/2 flow-control window of each request stream.", (d, v) -> d.http2.initialWindowSize(v))
-          .shows(c -> c.http2().initialWindowSize()),
-      s("http2-max-frame-size", "BYTES", INT, Integer.toString(Http2Settings.DEFAULT_MAX_FRAME_SIZE),
-          "Largest HTTP/2 frame payload accepted (16384..16777215).", (d, v) -> d.http2.maxFrameSize(v))
-          .shows(c -> c.http2().maxFrameSize()),
-      s("http2-max-resets-per-second", "N", INT, Integer.toString(Http2Settings.DEFAULT_MAX_RESETS_PER_SECOND),
-          "RST_STREAM frames a client may send per second; more is a rapid reset (GOAWAY ENHANCE_YOUR_CALM).",
-          (d, v) -> d.http2.maxResetsPerSecond(v))
-          .shows(c -> c.http2().maxResetsPerSecond()),
-      s("http2-max-queued-control-frames", "N", INT, Integer.toString(Http2Settings.DEFAULT_MAX_QUEUED_CONTROL_FRAMES),
-          "Unwritten PING/SETTINGS acks and resets an HTTP/2 client may cause before it is closed (a flood).",
-          (d, v) -> d.http2.maxQueuedControlFrames(v))
-          .shows(c -> c.http2().maxQueuedControlFrames()),
       s("watch-config", "BOOL", BOOLEAN, "true",
           "Reload the config file when it changes (debounced, read whole); false: only on SIGHUP.",
           (d, v) -> d.config.watchConfig(v))
@@ -260,7 +236,7 @@ final class Settings {
           .shows(c -> c.requestIdHeader() == null ? "none" : c.requestIdHeader()),
       s("request-id-response", "BOOL", BOOLEAN, "false", "Also send the request id header to the client in each response.",
           (d, v) -> d.config.requestIdResponse(v))
-          .shows(ProxyConfig::requestIdResponse)), TlsRows.ROWS.stream()).toList();
+          .shows(ProxyConfig::requestIdResponse)), java.util.stream.Stream.concat(TlsRows.ROWS.stream(), Http2Rows.ROWS.stream())).toList();
 
   private static final Map<String, Setting<?>> BY_KEY = new LinkedHashMap<>();
 
@@ -288,13 +264,13 @@ final class Settings {
   }
 
   /** A setting whose flag has the key's name. */
-  private static <T> Setting<T> s(String key, String label, ValueType<T> type, String dflt, String help,
+  static <T> Setting<T> s(String key, String label, ValueType<T> type, String dflt, String help,
       BiConsumer<Draft, T> apply) {
     return new Setting<>(key, key, label, type, dflt, help, List.of(), apply);
   }
 
   /** A setting whose (repeatable) flag is named differently from its YAML key ({@code backend} / {@code backends}). */
-  private static <T> Setting<T> s(String key, String flag, String label, ValueType<T> type, String dflt, String help,
+  static <T> Setting<T> s(String key, String flag, String label, ValueType<T> type, String dflt, String help,
       BiConsumer<Draft, T> apply) {
     return new Setting<>(key, flag, label, type, dflt, help, List.of(), apply);
   }

@@ -1,5 +1,6 @@
 package dev.loadstone.proxy;
 
+import static dev.loadstone.proxy.Settings.s;
 import static dev.loadstone.proxy.ValueTypes.ADDRESS;
 import static dev.loadstone.proxy.ValueTypes.BOOLEAN;
 import static dev.loadstone.proxy.ValueTypes.DURATION;
@@ -9,7 +10,6 @@ import static dev.loadstone.proxy.ValueTypes.list;
 
 import dev.loadstone.proxy.tls.TlsSettings;
 import java.util.List;
-import java.util.function.BiConsumer;
 
 /** The TLS rows of {@link Settings#ALL}: they fill the draft's {@link TlsSettings.Builder}. */
 final class TlsRows {
@@ -94,13 +94,4 @@ final class TlsRows {
           (d, v) -> d.tls.backendTrust(v)).shows(c -> c.tls().backendTrust()),
       s("backend-tls-verify-hostname", "BOOL", BOOLEAN, "true", "Check that a TLS backend's certificate names the backend's host (or IP address).",
           (d, v) -> d.tls.backendVerifyHostname(v)).shows(c -> c.tls().backendVerifyHostname()));
-
-  private static <T> Setting<T> s(String key, String label, ValueType<T> type, String dflt, String help, BiConsumer<Settings.Draft, T> apply) {
-    return new Setting<>(key, key, label, type, dflt, help, List.of(), apply);
-  }
-
-  private static <T> Setting<T> s(String key, String flag, String label, ValueType<T> type, String dflt, String help,
-      BiConsumer<Settings.Draft, T> apply) {
-    return new Setting<>(key, flag, label, type, dflt, help, List.of(), apply);
-  }
 }

@@ -153,7 +153,7 @@ class Http2LimitsTest {
     // and then its stream's window stays closed. The second stream's upload goes to a real origin.
     try (java.net.ServerSocket stuck = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
         TestOrigin origin = TestOrigin.start("b")) {
-      ProxyConfig.Builder b = ProxyConfig.builder().listen("127.0.0.1:0").responseTimeout(Duration.ofSeconds(30))
+      ProxyConfigBuilder b = ProxyConfig.builder().listen("127.0.0.1:0").responseTimeout(Duration.ofSeconds(30))
           .addBackend("127.0.0.1:" + stuck.getLocalPort() + ",id=stuck").addBackend(origin.address() + ",id=b")
           .http2(dev.loadstone.proxy.h2.Http2Settings.builder().cleartext(true).build());
       ProxyServer proxy = ProxyServer.builder(b.build()).eventLoopThreads(1).start();
