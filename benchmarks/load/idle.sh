@@ -18,7 +18,8 @@ while [ $# -gt 0 ]; do
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
-ulimit -n $((IDLE * 3 + 1024)) 2>/dev/null || { echo "cannot raise the descriptor limit to $((IDLE * 3 + 1024)) (ulimit -n)" >&2; exit 2; }
+need_fds=$((IDLE + 2048)) # per process: the proxy holds IDLE client connections, the holder IDLE sockets
+[ "$(ulimit -n)" -ge $need_fds ] || ulimit -n $need_fds 2>/dev/null || { echo "cannot raise the descriptor limit to $need_fds (ulimit -n)" >&2; exit 2; }
 . benchmarks/load/lib.sh
 JAVA_OPTS="${JAVA_OPTS:--Xms256m -Xmx256m -XX:+AlwaysPreTouch}"
 need nginx wrk curl jcmd python3
@@ -27,7 +28,7 @@ origins
 P=$(port)
 # shellcheck disable=SC2086
 start proxy java ${JAVA_OPTS:-} -jar "$JAR" --listen "127.0.0.1:$P" --backend "127.0.0.1:$B1" \
-  --backend "127.0.0.1:$B2" --admin 127.0.0.1:0 --access-log off --idle-timeout 10m $PROXY_ARGS
+  --backend "127.0.0.1:$B2" --admin 127.0.0.1:0 --access-log off --idle-timeout 10m --max-connections $((IDLE + 1000)) $PROXY_ARGS
 ready "http://127.0.0.1:$P/small"
 JP=$(java_pid "$REPLY")
 echo "commit $(git rev-parse --short HEAD), nproc $(nproc), load $(cut -d' ' -f1-3 /proc/loadavg), $JAVA_OPTS, $IDLE idle" >&2
