@@ -8,10 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -47,30 +44,18 @@ public final class BackendPool {
     }
   }
 
-  /** Mutable per-backend bookkeeping that outlives snapshots. Guarded by the pool's monitor except inFlight. */
-  private static final class Slot {
-    Backend backend;
-    Health health;
-    AdminState adminState;
-    long drainDeadlineNanos;
-    long upSinceNanos;
-    final AtomicInteger inFlight = new AtomicInteger();
-    CompletableFuture<Void> removal; // set by removeWhenIdle
-  }
 
   private final Ticker ticker;
   private final Balancer.Factory balancerFactory;
   private final long slowStartNanos;
   private final double slowStartFloor;
-  private final List<PoolListener> listeners = new CopyOnWriteArrayList<>();
+  private final PoolChanges changes = new PoolChanges();
   private final AtomicReference<Current> current = new AtomicReference<>();
-  private final Map<String, Slot> slots = new LinkedHashMap<>(); // guarded by this
+  private final Map<String, PoolSlot> slots = new LinkedHashMap<>(); // guarded by this
   private long version; // guarded by this
-  private final ConcurrentLinkedQueue<PoolSnapshot[]> changes = new ConcurrentLinkedQueue<>();
-  private final AtomicBoolean delivering = new AtomicBoolean();
   private volatile java.util.function.Consumer<BackendState> releaseHook;
 
-  private BackendPool(Builder b) {
+  BackendPool(BackendPoolBuilder b) {
     this.ticker = b.ticker;
     this.balancerFactory = b.balancer;
     this.slowStartNanos = b.slowStart.toNanos();
@@ -80,8 +65,8 @@ public final class BackendPool {
     }
   }
 
-  public static Builder builder() {
-    return new Builder();
+  public static BackendPoolBuilder builder() {
+    return new BackendPoolBuilder();
   }
 
   // ------------------------------------------------------------------ hot path
@@ -137,7 +122,7 @@ public final class BackendPool {
       left = 0;
     }
     if (left == 0) {
-      Slot s;
+      PoolSlot s;
       synchronized (this) {
         s = slots.get(state.id());
         // The same slot (not a backend re-added under the same id), waiting to be removed, still idle.
@@ -146,7 +131,7 @@ public final class BackendPool {
         }
         removeLocked(s);
       }
-      deliverChanges();
+      changes.deliver();
       s.removal.complete(null);
     }
   }
@@ -171,11 +156,11 @@ public final class BackendPool {
   }
 
   public void addListener(PoolListener listener) {
-    listeners.add(Objects.requireNonNull(listener, "listener"));
+    changes.add(Objects.requireNonNull(listener, "listener"));
   }
 
   public void removeListener(PoolListener listener) {
-    listeners.remove(listener);
+    changes.remove(listener);
   }
 
   // ------------------------------------------------------------------ changes
@@ -213,7 +198,7 @@ public final class BackendPool {
           throw new IllegalArgumentException("backend id: '" + b.id() + "' (expected: an id not already in the pool)");
         }
       }
-      for (Slot s : slots.values()) {
+      for (PoolSlot s : slots.values()) {
         Backend b = seenAddresses.get(s.backend.address());
         if (b != null) {
           throw new IllegalArgumentException(
@@ -223,7 +208,7 @@ public final class BackendPool {
       }
       long now = ticker.read();
       for (Backend b : backends) {
-        Slot s = new Slot();
+        PoolSlot s = new PoolSlot();
         s.backend = b;
         s.health = initialHealth;
         s.adminState = AdminState.ACTIVE;
@@ -232,12 +217,12 @@ public final class BackendPool {
       }
       publish();
     }
-    deliverChanges();
+    changes.deliver();
   }
 
   /** Removes a backend at once; its leases still release cleanly. Returns false if the id is unknown. */
   public boolean remove(String id) {
-    Slot s;
+    PoolSlot s;
     synchronized (this) {
       s = slots.get(id);
       if (s == null) {
@@ -245,14 +230,14 @@ public final class BackendPool {
       }
       removeLocked(s);
     }
-    deliverChanges();
+    changes.deliver();
     if (s.removal != null) {
       s.removal.complete(null);
     }
     return true;
   }
 
-  private void removeLocked(Slot s) {
+  private void removeLocked(PoolSlot s) {
     slots.remove(s.backend.id());
     publish();
   }
@@ -268,7 +253,7 @@ public final class BackendPool {
     CompletableFuture<Void> f;
     boolean removed = false;
     synchronized (this) {
-      Slot s = requireSlot(id);
+      PoolSlot s = requireSlot(id);
       if (s.removal == null) {
         s.removal = new CompletableFuture<>();
       }
@@ -283,7 +268,7 @@ public final class BackendPool {
         removed = true;
       }
     }
-    deliverChanges();
+    changes.deliver();
     if (removed) {
       f.complete(null);
     }
@@ -294,7 +279,7 @@ public final class BackendPool {
   public void setHealth(String id, Health health) {
     Objects.requireNonNull(health, "health");
     synchronized (this) {
-      Slot s = requireSlot(id);
+      PoolSlot s = requireSlot(id);
       if (s.health == health) {
         return;
       }
@@ -304,7 +289,7 @@ public final class BackendPool {
       }
       publish();
     }
-    deliverChanges();
+    changes.deliver();
   }
 
   /**
@@ -320,7 +305,7 @@ public final class BackendPool {
     }
     CompletableFuture<Void> cancelled;
     synchronized (this) {
-      Slot s = requireSlot(id);
+      PoolSlot s = requireSlot(id);
       cancelled = s.removal;
       s.removal = null;
       if (s.adminState == state) {
@@ -329,7 +314,7 @@ public final class BackendPool {
       s.adminState = state;
       publish();
     }
-    deliverChanges();
+    changes.deliver();
     if (cancelled != null) {
       cancelled.completeExceptionally(
           new CancellationException("removal of backend '" + id + "' cancelled: adminState set to " + state));
@@ -340,7 +325,7 @@ public final class BackendPool {
   public void drain(String id, Duration deadline) {
     checkDeadline(deadline);
     synchronized (this) {
-      Slot s = requireSlot(id);
+      PoolSlot s = requireSlot(id);
       if (s.adminState == AdminState.DRAINING) {
         return;
       }
@@ -348,12 +333,12 @@ public final class BackendPool {
       s.drainDeadlineNanos = ticker.read() + deadline.toNanos();
       publish();
     }
-    deliverChanges();
+    changes.deliver();
   }
 
   public void setWeight(String id, int weight) {
     synchronized (this) {
-      Slot s = requireSlot(id);
+      PoolSlot s = requireSlot(id);
       Backend.checkWeight(weight);
       if (s.backend.weight() == weight) {
         return;
@@ -361,7 +346,7 @@ public final class BackendPool {
       s.backend = s.backend.withWeight(weight);
       publish();
     }
-    deliverChanges();
+    changes.deliver();
   }
 
   private static void checkDeadline(Duration deadline) {
@@ -370,8 +355,8 @@ public final class BackendPool {
     }
   }
 
-  private Slot requireSlot(String id) {
-    Slot s = slots.get(id);
+  private PoolSlot requireSlot(String id) {
+    PoolSlot s = slots.get(id);
     if (s == null) {
       throw new IllegalArgumentException("backend id: '" + id + "' (expected: a backend in the pool)");
     }
@@ -381,7 +366,7 @@ public final class BackendPool {
   /** Builds and publishes a new snapshot from the slots and queues the change. Caller holds the monitor. */
   private void publish() {
     List<BackendState> states = new ArrayList<>(slots.size());
-    for (Slot s : slots.values()) {
+    for (PoolSlot s : slots.values()) {
       states.add(
           new BackendState(
               s.backend, s.health, s.adminState, s.drainDeadlineNanos, s.upSinceNanos, slowStartNanos,
@@ -391,7 +376,7 @@ public final class BackendPool {
     Current next = build(++version, states, ticker.read());
     current.set(next);
     if (prev != null) {
-      changes.add(new PoolSnapshot[] {prev.snapshot, next.snapshot});
+      changes.queue(prev.snapshot, next.snapshot);
     }
   }
 
@@ -406,79 +391,5 @@ public final class BackendPool {
     return new Current(snap, balancer, refreshAt);
   }
 
-  /** Delivers queued changes in order, unless another thread is delivering (it will deliver ours too). */
-  private void deliverChanges() {
-    while (!changes.isEmpty() && delivering.compareAndSet(false, true)) {
-      try {
-        PoolSnapshot[] change;
-        while ((change = changes.poll()) != null) {
-          for (PoolListener l : listeners) {
-            try {
-              l.onChange(change[0], change[1]);
-            } catch (RuntimeException ignored) {
-              // A listener's failure must not undo or block a published change.
-            }
-          }
-        }
-      } finally {
-        delivering.set(false);
-      }
-    }
-  }
 
-  /** Builds a {@link BackendPool}. Each option may be set once. */
-  public static final class Builder {
-    private Ticker ticker = Ticker.system();
-    private Balancer.Factory balancer;
-    private Duration slowStart = Duration.ZERO;
-    private double slowStartFloor = 0.1;
-    private boolean tickerSet;
-    private boolean slowStartSet;
-
-    private Builder() {}
-
-    public Builder ticker(Ticker t) {
-      if (tickerSet) {
-        throw new IllegalStateException("ticker was already set");
-      }
-      ticker = Objects.requireNonNull(t, "ticker");
-      tickerSet = true;
-      return this;
-    }
-
-    public Builder balancer(Balancer.Factory factory) {
-      if (balancer != null) {
-        throw new IllegalStateException("balancer was already set");
-      }
-      balancer = Objects.requireNonNull(factory, "balancer");
-      return this;
-    }
-
-    /**
-     * Slow start: a backend that joins UP or recovers ramps its effective weight linearly from
-     * {@code floor * weight} to its weight over {@code window}. {@code Duration.ZERO} (the default) is off.
-     */
-    public Builder slowStart(Duration window, double floor) {
-      if (slowStartSet) {
-        throw new IllegalStateException("slowStart was already set");
-      }
-      if (window == null || window.isNegative()) {
-        throw new IllegalArgumentException("slowStart window: " + window + " (expected: >= 0)");
-      }
-      if (!(floor > 0.0 && floor <= 1.0)) {
-        throw new IllegalArgumentException("slowStart floor: " + floor + " (expected: 0 < floor <= 1)");
-      }
-      slowStart = window;
-      slowStartFloor = floor;
-      slowStartSet = true;
-      return this;
-    }
-
-    public BackendPool build() {
-      if (balancer == null) {
-        throw new IllegalStateException("balancer: not set (expected: e.g. Balancers.roundRobin())");
-      }
-      return new BackendPool(this);
-    }
-  }
 }

@@ -19,7 +19,7 @@ final class Balancing {
   private Balancing() {}
 
   static BackendPool newPool(ProxyConfig config, Ticker ticker) {
-    BackendPool.Builder b = BackendPool.builder().balancer(factory(config));
+    dev.loadstone.lb.BackendPoolBuilder b = BackendPool.builder().balancer(factory(config));
     if (ticker != null) {
       b.ticker(ticker);
     }
