@@ -23,16 +23,8 @@ import java.util.concurrent.TimeUnit;
  * <p>{@link #install} serves every channel that decided to speak h2: h2c with prior knowledge ({@link
  * Http2PriorKnowledge}) and TLS with ALPN {@code h2}. The channel must be active; the HTTP/1.1 handlers of
  * {@link ProxyInitializer}, if present, are removed (the connection was counted open by {@link
- * ClientConnection#channelActive}; if no ClientConnection was there, the session counts it). With ALPN:
- *
- * <pre>{@code
- * // offered protocols: h2 first when px.config.http2().enabled(), then http/1.1
- * protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
- *   if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
- *     Http2Frontend.install(ctx.pipeline(), px);
- *   } // else the HTTP/1.1 handlers stay (or are added) as on the plain listener
- * }
- * }</pre>
+ * ClientConnection#channelActive}; if no ClientConnection was there, the session counts it). ALPN's choice
+ * reaches it through {@link ProxyInitializer#protocolSelected}.
  */
 final class Http2Frontend {
   static final String IDLE = "h2-idle";

@@ -27,10 +27,6 @@ final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
   private final ServerTls tls; // null: plain HTTP
   private final HstsHandler hsts; // null: no HSTS header
 
-  ProxyInitializer(ProxyContext px, ChannelGroup clients, ConnectionLimit limit) {
-    this(px, clients, limit, null);
-  }
-
   ProxyInitializer(ProxyContext px, ChannelGroup clients, ConnectionLimit limit, ServerTls tls) {
     this.px = px;
     this.clients = clients;

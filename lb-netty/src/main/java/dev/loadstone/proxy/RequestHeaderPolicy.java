@@ -37,10 +37,6 @@ final class RequestHeaderPolicy {
   /** The header carrying a TLS client certificate's subject; removed from every client's input, trusted or not. */
   private final String subjectHeader;
 
-  RequestHeaderPolicy(List<Cidr> trusted, List<String> stripRequestHeaders, TrailerPolicy trailers) {
-    this(trusted, stripRequestHeaders, trailers, dev.loadstone.proxy.tls.TlsSettings.DEFAULT_CLIENT_SUBJECT_HEADER);
-  }
-
   RequestHeaderPolicy(List<Cidr> trusted, List<String> stripRequestHeaders, TrailerPolicy trailers, String subjectHeader) {
     this.trusted = List.copyOf(trusted);
     this.strip = stripRequestHeaders.stream().map(RequestHeaderPolicy::normalized).toArray(String[]::new);
