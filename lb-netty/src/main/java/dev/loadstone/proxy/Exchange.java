@@ -2,10 +2,14 @@ package dev.loadstone.proxy;
 
 import dev.loadstone.lb.Backend;
 import dev.loadstone.lb.Lease;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
@@ -59,6 +63,11 @@ final class Exchange {
   private UpstreamAttempt attempt;
   private int attempts;
   private ChannelFuture lastClientWrite;
+  /**
+   * A response head held back until the backend's read completes: when the whole body arrives in the same read
+   * (most small responses), head and body go to the client as one message, encoded into one buffer.
+   */
+  private HttpResponse pendingHead;
   private int status;
   private long bytesIn;
   private long bytesOut;
@@ -241,6 +250,8 @@ final class Exchange {
       state = State.DONE;
       bodyDeadline.stop();
       trace.done(status, bytesIn, bytesOut);
+      writeHead(pendingHead);
+      pendingHead = null;
       conn.abort();
     } else {
       requestDone = false; // the rest of the body is unread: the connection closes after the error
@@ -267,6 +278,8 @@ final class Exchange {
       case CLOSE_CLIENT:
         state = State.DONE;
         trace.done(status, bytesIn, bytesOut); // a response cut short
+        writeHead(pendingHead); // what was relayed so far reaches the client before the close
+        pendingHead = null;
         conn.abort();
         return;
       default:
@@ -285,6 +298,7 @@ final class Exchange {
   void clientGone() {
     trace.done(status == 0 ? 499 : status, bytesIn, bytesOut); // 499: nginx's "client closed request" (no head yet)
     state = State.DONE;
+    pendingHead = null;
     bodyDeadline.stop();
     if (wait != null) {
       wait.stop();
@@ -322,20 +336,40 @@ final class Exchange {
     clientKeepAlive = ResponseHeaderPolicy.apply(r, rh.framing, client10, keepAlive, cookie);
     px.requestIds.respond(r.headers(), requestId);
     trace.head();
-    lastClientWrite = conn.ctx().write(r);
     if (!rh.framing.hasBody()) {
-      lastClientWrite = conn.ctx().write(LastHttpContent.EMPTY_LAST_CONTENT); // nothing follows the head
+      lastClientWrite = conn.ctx().write(full(r, Unpooled.EMPTY_BUFFER)); // nothing follows the head
       complete(a);
+    } else {
+      pendingHead = r;
     }
+  }
+
+  private static FullHttpResponse full(HttpResponse head, ByteBuf body) {
+    return new DefaultFullHttpResponse(head.protocolVersion(), head.status(), body, head.headers(), EmptyHttpHeaders.INSTANCE);
   }
 
   void responseContent(UpstreamAttempt a, HttpContent c) {
     bytesOut += c.content().readableBytes();
+    HttpResponse head = pendingHead;
+    pendingHead = null;
     if (c instanceof LastHttpContent) {
-      lastClientWrite = conn.ctx().write(px.requestHeaders.trailers().filter((LastHttpContent) c));
+      LastHttpContent last = px.requestHeaders.trailers().filter((LastHttpContent) c);
+      if (head != null && last.trailingHeaders().isEmpty()) {
+        lastClientWrite = conn.ctx().write(full(head, last.content()));
+      } else {
+        writeHead(head);
+        lastClientWrite = conn.ctx().write(last);
+      }
       complete(a);
     } else {
+      writeHead(head);
       lastClientWrite = conn.ctx().write(c);
+    }
+  }
+
+  private void writeHead(HttpResponse head) {
+    if (head != null) {
+      conn.ctx().write(head);
     }
   }
 
@@ -357,6 +391,10 @@ final class Exchange {
   void backendReadComplete(UpstreamAttempt a) {
     if (a != attempt) {
       return;
+    }
+    if (pendingHead != null) { // the body did not come with the head: the client gets the head now
+      lastClientWrite = conn.ctx().write(pendingHead);
+      pendingHead = null;
     }
     ChannelFuture last = lastClientWrite;
     lastClientWrite = null;

@@ -134,7 +134,23 @@ final class ResponseDecoder extends ByteToMessageDecoder {
     }
     version = a[7] == '0' ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1;
     int code = (a[9] - '0') * 100 + (a[10] - '0') * 10 + (a[11] - '0');
-    status = len <= 13 ? HttpResponseStatus.valueOf(code) : HttpResponseStatus.valueOf(code, new String(a, 13, len - 13, StandardCharsets.ISO_8859_1));
+    status = HttpResponseStatus.valueOf(code);
+    if (len > 13 && !sameReason(status.reasonPhrase(), a, len)) {
+      status = HttpResponseStatus.valueOf(code, new String(a, 13, len - 13, StandardCharsets.ISO_8859_1));
+    }
+  }
+
+  /** Whether the reason phrase in {@code a[13..len)} is the standard one (then the shared status object serves). */
+  private static boolean sameReason(String reason, byte[] a, int len) {
+    if (reason.length() != len - 13) {
+      return false;
+    }
+    for (int i = 13; i < len; i++) {
+      if (reason.charAt(i - 13) != (char) (a[i] & 0xff)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void headComplete(List<Object> out) throws Rejection {

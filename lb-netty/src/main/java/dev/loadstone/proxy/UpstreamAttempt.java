@@ -7,7 +7,10 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.net.UnknownHostException;
@@ -71,8 +74,14 @@ final class UpstreamAttempt implements BackendHandler.Sink {
     handler = (BackendHandler) ch.pipeline().get(BackendConnections.HANDLER);
     handler.attach(this);
     ex.prepareHead(backend);
-    ch.write(ex.request);
-    ChannelFuture written = ch.writeAndFlush(ex.requestDone() ? LastHttpContent.EMPTY_LAST_CONTENT : Unpooled.EMPTY_BUFFER);
+    ChannelFuture written;
+    HttpRequest r = ex.request;
+    if (ex.requestDone()) { // no body: head and end in one message, encoded into one buffer
+      written = ch.writeAndFlush(new DefaultFullHttpRequest(r.protocolVersion(), r.method(), r.uri(), Unpooled.EMPTY_BUFFER, r.headers(), EmptyHttpHeaders.INSTANCE));
+    } else {
+      ch.write(r);
+      written = ch.writeAndFlush(Unpooled.EMPTY_BUFFER);
+    }
     written.addListener((ChannelFutureListener) this::headWritten);
   }
 
