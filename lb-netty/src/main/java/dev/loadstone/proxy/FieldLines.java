@@ -1,7 +1,7 @@
 package dev.loadstone.proxy;
 
 import io.netty.handler.codec.http.HttpHeaders;
-import java.nio.charset.StandardCharsets;
+import io.netty.util.AsciiString;
 
 /**
  * One header or trailer line, parsed strictly (RFC 9112 5 and 5.2, RFC 9110 5.5): {@code field-name ":" OWS
@@ -38,7 +38,7 @@ final class FieldLines {
     if (colon == 0) {
       return "a header line with an empty name";
     }
-    String name = new String(a, 0, colon, StandardCharsets.ISO_8859_1);
+    AsciiString name = KnownNames.of(a, colon);
     if (underscore) {
       String alias = framingAlias(name);
       if (alias != null) {
@@ -58,13 +58,14 @@ final class FieldLines {
         return "the byte " + HttpChars.show(a[i]) + " in the value of header '" + name + "'";
       }
     }
-    into.add(name, new String(a, vs, ve - vs, StandardCharsets.ISO_8859_1));
+    // Bytes, not Strings: the encoder copies an AsciiString as one array, and most values are never read as text.
+    into.add(name, new AsciiString(a, vs, ve - vs, true));
     return null;
   }
 
   /** The framing or routing header {@code name} becomes when '_' is read as '-' (CGI does), or null. */
-  private static String framingAlias(String name) {
-    String dashed = name.replace('_', '-');
+  private static String framingAlias(AsciiString name) {
+    String dashed = name.toString().replace('_', '-');
     for (String h : new String[] {"Content-Length", "Transfer-Encoding", "Host"}) {
       if (h.equalsIgnoreCase(dashed)) {
         return h;
