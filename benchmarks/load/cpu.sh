@@ -4,15 +4,16 @@
 # whatever else runs; CPU per request moves much less, so this is the number to compare changes by.
 #
 #   benchmarks/load/cpu.sh [--jar JAR] [--jar-b JAR] [--threads 2] [--conns 50] [--path /small]
-#                          [--seconds 10] [--runs 3] [--proxy-args "ARGS"]
+#                          [--seconds 10] [--runs 3] [--proxy-args "ARGS"] [--proxy-args-b "ARGS"]
+# Side b runs when --jar-b or --proxy-args-b is given (the same jar with other flags, by default).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-JAR="" JAR_B="" THREADS=2 CONNS=50 URLPATH=/small SECS=10 RUNS=3 PROXY_ARGS="--access-log off"
+JAR="" JAR_B="" THREADS=2 CONNS=50 URLPATH=/small SECS=10 RUNS=3 PROXY_ARGS="--access-log off" PROXY_ARGS_B=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --jar) JAR="$2"; shift 2 ;; --jar-b) JAR_B="$2"; shift 2 ;; --threads) THREADS="$2"; shift 2 ;;
     --conns) CONNS="$2"; shift 2 ;; --path) URLPATH="$2"; shift 2 ;; --seconds) SECS="$2"; shift 2 ;;
-    --runs) RUNS="$2"; shift 2 ;; --proxy-args) PROXY_ARGS="$2"; shift 2 ;;
+    --runs) RUNS="$2"; shift 2 ;; --proxy-args) PROXY_ARGS="$2"; shift 2 ;; --proxy-args-b) PROXY_ARGS_B="$2"; shift 2 ;;
     -h|--help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
@@ -20,6 +21,8 @@ done
 . benchmarks/load/lib.sh
 need nginx haproxy wrk curl python3
 JAR=$(proxy_jar "$JAR")
+[ -n "$PROXY_ARGS_B" ] && [ -z "$JAR_B" ] && JAR_B=$JAR
+PROXY_ARGS_B=${PROXY_ARGS_B:-$PROXY_ARGS}
 origins 64k 1m
 HP=$(port)
 cat >"$W/haproxy.cfg" <<CONF
@@ -47,12 +50,12 @@ declare -A PORT PID
 TARGETS=(haproxy)
 PORT[haproxy]=$HP PID[haproxy]=$HPID
 for t in a b; do
-  j=$JAR; [ $t = b ] && j=$JAR_B
+  j=$JAR args=$PROXY_ARGS; [ $t = b ] && j=$JAR_B args=$PROXY_ARGS_B
   [ -n "$j" ] || continue
   p=$(port)
   # shellcheck disable=SC2086
   start "proxy-$t" java ${JAVA_OPTS:-} -jar "$j" --listen "127.0.0.1:$p" --backend "127.0.0.1:$B1" \
-    --backend "127.0.0.1:$B2" --admin 127.0.0.1:0 --io-threads "$THREADS" $PROXY_ARGS
+    --backend "127.0.0.1:$B2" --admin 127.0.0.1:0 --io-threads "$THREADS" $args
   ready "http://127.0.0.1:$p$URLPATH"
   PORT[$t]=$p PID[$t]=$(java_pid "$REPLY")
   TARGETS+=("$t")
@@ -63,7 +66,7 @@ for t in "${TARGETS[@]}"; do # JIT warm-up (HAProxy gets the same, for its cache
 done
 ticks() { awk '{print $14, $15}' "/proc/$1/stat"; } # utime stime, in clock ticks
 HZ=$(getconf CLK_TCK)
-echo "commit $(git rev-parse --short HEAD), nproc $(nproc), load $(cut -d' ' -f1-3 /proc/loadavg), wrk -t1 -c$CONNS $URLPATH ${SECS}s x $RUNS, $THREADS threads" >&2
+echo "commit $(git rev-parse --short HEAD), nproc $(nproc), load $(cut -d' ' -f1-3 /proc/loadavg), wrk -t1 -c$CONNS $URLPATH ${SECS}s x $RUNS, $THREADS threads; a: $PROXY_ARGS; b: $PROXY_ARGS_B" >&2
 printf '%-8s %4s %10s %10s %10s %10s\n' target run req/s user-us/req sys-us/req total-us/req
 for r in $(seq "$RUNS"); do
   for t in "${TARGETS[@]}"; do

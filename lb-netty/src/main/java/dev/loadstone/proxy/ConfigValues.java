@@ -63,6 +63,7 @@ final class ConfigValues {
   dev.loadstone.proxy.scaling.ScalingConfig scaling;
   String accessLog;
   String accessLogFormat;
+  String transport;
   String requestIdHeader;
   boolean requestIdOff;
   Boolean requestIdResponse;
@@ -141,6 +142,7 @@ final class ConfigValues {
     ConfigRules.check(f.backends, f.discovery != null, f.algorithm, f.hashKey, f.listen, f.admin, headerTimeout, f.idleTimeout);
     f.accessLog = or(accessLog, "stdout");
     f.accessLogFormat = or(accessLogFormat, "text");
+    f.transport = or(transport, "auto");
     f.requestIdHeader = requestIdOff ? null : or(requestIdHeader, ProxyConfig.DEFAULT_REQUEST_ID_HEADER);
     f.requestIdOff = requestIdOff;
     f.requestIdResponse = or(requestIdResponse, false);

@@ -186,6 +186,8 @@ public final class ProxyConfig {
 
   /** {@code text} (default), {@code json}, or a template of {@code %{name}} placeholders. */
   public String accessLogFormat() { return v.accessLogFormat; }
+  /** {@code auto} (io_uring where it loads, else epoll, else NIO), {@code epoll}, {@code io_uring} or {@code nio}. */
+  public String transport() { return v.transport; }
 
   /** The request id header, lower-case (default {@code x-request-id}), or null when request ids are off. */
   public String requestIdHeader() { return v.requestIdHeader; }

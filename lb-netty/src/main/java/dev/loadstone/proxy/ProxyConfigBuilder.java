@@ -279,6 +279,13 @@ public final class ProxyConfigBuilder {
     return this;
   }
 
+  /** The I/O transport: {@code auto}, {@code epoll}, {@code io_uring} or {@code nio} (see {@link Transport}). */
+  public ProxyConfigBuilder transport(String name) {
+    once(v.transport, "transport");
+    v.transport = Transport.Kind.parse(name).text;
+    return this;
+  }
+
   /** {@code text}, {@code json} or a template such as {@code %{client} %{status}}; an unknown placeholder is refused. */
   public ProxyConfigBuilder accessLogFormat(String format) {
     once(v.accessLogFormat, "access-log-format");

@@ -43,6 +43,7 @@ public final class ProxyServer implements AutoCloseable {
   private final ConnectionLimit connectionLimit;
   private final ProxyContext context;
   private final boolean epoll;
+  private final String transportName;
   private final DnsAddressResolverGroup resolver;
   private final Class<? extends ServerSocketChannel> serverChannelType;
   private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
@@ -60,8 +61,9 @@ public final class ProxyServer implements AutoCloseable {
     if (b.pool == null) {
       pool.addAll(config.backends(), Health.UP);
     }
-    Transport transport = Transport.choose(b.forceNio);
-    this.epoll = transport.epoll();
+    Transport transport = Transport.choose(b.forceNio ? Transport.Kind.NIO : Transport.Kind.parse(config.transport()));
+    this.epoll = transport.kind() != Transport.Kind.NIO;
+    this.transportName = transport.kind().text;
     Class<? extends ServerSocketChannel> serverClass = transport.server();
     this.serverChannelType = serverClass;
     int threads = b.threads > 0 ? b.threads
@@ -178,9 +180,14 @@ public final class ProxyServer implements AutoCloseable {
     return redirectChannel == null ? null : (InetSocketAddress) redirectChannel.localAddress();
   }
 
-  /** Whether the native epoll transport is in use. */
+  /** Whether a native transport (epoll or io_uring) is in use. */
   public boolean isEpoll() {
     return epoll;
+  }
+
+  /** The transport serving: {@code epoll}, {@code io_uring} or {@code nio}. */
+  public String transportName() {
+    return transportName;
   }
 
   /** The effective global connection limit ({@code max-connections}, or the automatic one). */

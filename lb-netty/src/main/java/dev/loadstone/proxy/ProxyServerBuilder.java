@@ -89,7 +89,7 @@ public final class ProxyServerBuilder {
   public ProxyServer start() {
     ProxyServer s = new ProxyServer(this);
     LoggerFactory.getLogger(ProxyServer.class).info("proxy listening on {} ({} transport{})", s.localAddress(),
-        s.isEpoll() ? "epoll" : "nio", s.tlsProvider() == null ? "" : ", TLS by " + s.tlsProvider());
+        s.transportName(), s.tlsProvider() == null ? "" : ", TLS by " + s.tlsProvider());
     return s;
   }
 }

@@ -160,6 +160,10 @@ final class Settings {
           "Event loop threads serving clients and backends (0 = one per available processor).",
           (d, v) -> d.config.ioThreads(v))
           .shows(ProxyConfig::ioThreads),
+      s("transport", "NAME", STRING, "auto",
+          "I/O transport: auto (io_uring where it loads, else epoll, else NIO), epoll, io_uring or nio; the start logs which one serves.",
+          (d, v) -> d.config.transport(v))
+          .shows(ProxyConfig::transport),
       s("retries", "N", INT, Integer.toString(ProxyConfig.DEFAULT_RETRIES), "Retries on another backend.",
           (d, v) -> d.config.retries(v))
           .shows(ProxyConfig::retries),
