@@ -56,6 +56,11 @@ record Transport(Kind kind, Class<? extends ServerSocketChannel> server, Class<?
   }
 
   static Transport choose(Kind wanted) {
+    // max-connections stops accepting by turning autoRead off on the listener; a multishot accept stays armed
+    // and would take one more client, so io_uring accepts one connection per submission (unless told otherwise).
+    if (System.getProperty("io.netty.iouring.acceptMultiShotEnabled") == null) {
+      System.setProperty("io.netty.iouring.acceptMultiShotEnabled", "false");
+    }
     switch (wanted) {
       case EPOLL:
         if (!Epoll.isAvailable()) {
