@@ -45,8 +45,17 @@ public final class Main {
   }
 
   public static void main(String[] args) {
+    if (System.getProperty(NETTY_JFR) == null) {
+      System.setProperty(NETTY_JFR, "false");
+    }
     System.exit(run(args, new Main()));
   }
+
+  /**
+   * Netty's JFR events (buffer allocator chunks): off unless {@code -Dio.netty.jfr.enabled=true}, since the first
+   * one to be created sets up JFR's event metadata, some 150 ms of the start even when no recording runs.
+   */
+  static final String NETTY_JFR = "io.netty.jfr.enabled";
 
   /**
    * Parses, prints help, checks or runs; user errors are one line on stderr: exit 2 for flag syntax, 1 for
