@@ -2,16 +2,17 @@ package dev.loadstone.proxy;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
 
 /**
  * The proxy's default logging, set up in code (a {@link Configurator} found as a service): INFO and above on
- * stderr as {@code 20:17:33.751 INFO  [main] ProxyServer - ...}. The same as a {@code logback.xml} would say,
- * without Logback's XML parsing and configuration model, which took about half a second of every start.
+ * stderr as {@code 20:17:33.751 INFO  [main] ProxyServer - ...} ({@link LogLine}). The same as a
+ * {@code logback.xml} would say, without Logback's XML parsing, configuration model and pattern compiler, which
+ * took about half a second of every start.
  *
  * <p>A configuration of one's own still wins: with {@code -Dlogback.configurationFile=...}, or a
  * {@code logback-test.xml} or {@code logback.xml} on the class path (tests, an embedding application), this
@@ -19,6 +20,7 @@ import ch.qos.logback.core.spi.ContextAwareBase;
  * defaults all the same (the tests' child proxies: the production logging with the tests' class path).
  */
 public final class LogDefaults extends ContextAwareBase implements Configurator {
+  /** What {@link LogLine} writes, in Logback's pattern language. */
   static final String PATTERN = "%d{HH:mm:ss.SSS} %-5level [%thread] %logger{0} - %msg%n";
 
   @Override
@@ -26,9 +28,12 @@ public final class LogDefaults extends ContextAwareBase implements Configurator 
     if (ownConfiguration()) {
       return ExecutionStatus.INVOKE_NEXT_IF_ANY;
     }
-    PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+    LogLine layout = new LogLine();
+    layout.setContext(context);
+    layout.start();
+    LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
     encoder.setContext(context);
-    encoder.setPattern(PATTERN);
+    encoder.setLayout(layout);
     encoder.start();
     ConsoleAppender<ILoggingEvent> stderr = new ConsoleAppender<>();
     stderr.setContext(context);

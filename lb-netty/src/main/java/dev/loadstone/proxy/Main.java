@@ -33,6 +33,7 @@ public final class Main {
   private dev.loadstone.proxy.discovery.DnsDiscovery discovery; // null without backend-dns / backend-srv
   private dev.loadstone.proxy.scaling.ScalingService scaling; // null without a scaling: section
   private volatile ProxyServer running; // for SIGUSR1
+  private Thread warmup; // null unless main() started one
 
   public Main() {
     this(new PrintWriter(System.out, true), new PrintWriter(System.err, true), true);
@@ -45,10 +46,10 @@ public final class Main {
   }
 
   public static void main(String[] args) {
-    if (System.getProperty(NETTY_JFR) == null) {
-      System.setProperty(NETTY_JFR, "false");
-    }
-    System.exit(run(args, new Main()));
+    nettyDefaults();
+    Main main = new Main();
+    main.warmup = Warmup.start(); // while the flags and the config file are read
+    System.exit(run(args, main));
   }
 
   /**
@@ -56,6 +57,13 @@ public final class Main {
    * one to be created sets up JFR's event metadata, some 150 ms of the start even when no recording runs.
    */
   static final String NETTY_JFR = "io.netty.jfr.enabled";
+
+  /** Sets Netty's system properties that the proxy defaults differently, unless the command line set them. */
+  static void nettyDefaults() {
+    if (System.getProperty(NETTY_JFR) == null) {
+      System.setProperty(NETTY_JFR, "false");
+    }
+  }
 
   /**
    * Parses, prints help, checks or runs; user errors are one line on stderr: exit 2 for flag syntax, 1 for
@@ -135,6 +143,7 @@ public final class Main {
       });
     }
     ProxyConfig cfg = settings().toConfig();
+    Warmup.await(warmup); // before this thread meets Netty and Micrometer (see Warmup)
     BackendPool pool = ProxyServer.newPool(cfg); // configured backends serve UP from the first second; checks start at once
     ops = ProxyOperations.create(pool, cfg, token(cfg));
     try {
