@@ -1,5 +1,6 @@
 package dev.loadstone.proxy;
 
+import dev.loadstone.health.LiteralsFirst;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDatagramChannel;
@@ -12,8 +13,10 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.resolver.AddressResolverGroup;
 import io.netty.resolver.dns.DnsAddressResolverGroup;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
+import java.net.InetSocketAddress;
 
 /** The native epoll transport where it loads (unless refused), else NIO: its I/O handlers and channel classes. */
 record Transport(boolean epoll, Class<? extends ServerSocketChannel> server, Class<? extends SocketChannel> client) {
@@ -27,10 +30,13 @@ record Transport(boolean epoll, Class<? extends ServerSocketChannel> server, Cla
     return epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
   }
 
-  /** Backend names resolved without blocking an event loop (IP literals and /etc/hosts need no query). */
-  DnsAddressResolverGroup resolver() {
-    return new DnsAddressResolverGroup(new DnsNameResolverBuilder()
+  /**
+   * Backend names resolved without blocking an event loop (IP literals and /etc/hosts need no query; a loop
+   * makes its DNS resolver only when it first meets a name, see {@link LiteralsFirst}).
+   */
+  AddressResolverGroup<InetSocketAddress> resolver() {
+    return new LiteralsFirst(new DnsAddressResolverGroup(new DnsNameResolverBuilder()
         .datagramChannelType(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
-        .socketChannelType(client));
+        .socketChannelType(client)));
   }
 }

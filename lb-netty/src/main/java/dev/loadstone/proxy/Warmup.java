@@ -6,15 +6,15 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.epoll.Epoll;
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 
 /**
  * Loads and initializes, on a thread of its own, the Netty and Micrometer classes that the start needs after
  * the flags and the config file are read, while the main thread reads them: a JVM started without a class
  * data archive spends most of its start loading classes, and the machine has a second core for it. It only
- * loads classes and makes throwaway objects (a registry with two meters, the platform MXBeans, the default
- * allocator, the native transport's library, as the start would): nothing of it is kept or visible.
+ * loads classes and makes throwaway objects (a registry with two meters, a buffer of the default allocator,
+ * the native transport's library, as the start would): nothing of it is kept or visible. Only what comes
+ * before the proxy's port is bound: the JVM meters are bound after it ({@code ProxyOperations.start()}).
  *
  * <p>{@link #await} before the main thread goes on to Netty and Micrometer itself: the main thread never
  * initializes their classes while this thread does (two threads that initialize classes whose static
@@ -42,15 +42,6 @@ final class Warmup {
     "io.netty.resolver.dns.DnsNameResolver",
     "io.netty.resolver.dns.DnsAddressResolverGroup",
     "io.netty.resolver.dns.DnsServerAddressStreamProviders",
-    "io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics",
-    "io.micrometer.core.instrument.binder.jvm.JvmGcMetrics",
-    "io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics",
-    "io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics",
-    "io.micrometer.core.instrument.binder.jvm.JvmInfoMetrics",
-    "io.micrometer.core.instrument.binder.system.ProcessorMetrics",
-    "io.micrometer.core.instrument.binder.system.UptimeMetrics",
-    "io.micrometer.core.instrument.binder.system.FileDescriptorMetrics",
-    "io.micrometer.core.instrument.binder.netty4.NettyAllocatorMetrics",
     "org.HdrHistogram.Histogram",
   };
 
@@ -82,14 +73,7 @@ final class Warmup {
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       Counter.builder("warmup").tag("a", "b").register(registry).increment();
       Timer.builder("warmup.time").serviceLevelObjectives(Duration.ofMillis(1)).register(registry).record(Duration.ofMillis(1));
-      registry.scrape();
       registry.close();
-      ManagementFactory.getMemoryMXBean();
-      ManagementFactory.getGarbageCollectorMXBeans();
-      ManagementFactory.getThreadMXBean();
-      ManagementFactory.getClassLoadingMXBean();
-      ManagementFactory.getRuntimeMXBean();
-      ManagementFactory.getOperatingSystemMXBean();
     } catch (Throwable e) { // LinkageError included: the start then meets (and reports) it itself
       // nothing: a warm-up that fails only leaves the work to the main thread
     }
