@@ -32,4 +32,11 @@ class StartupTest {
     assertThat(warmup.isAlive()).isFalse();
     Warmup.await(null); // main() not run: nothing to wait for
   }
+
+  @Test
+  void theDescriptorLimitIsTheOneTheOperatingSystemMxBeanReports() {
+    long fds = ((com.sun.management.UnixOperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getMaxFileDescriptorCount();
+    assertThat(ConnectionLimit.maxFileDescriptors()).isEqualTo(fds);
+  }
 }
