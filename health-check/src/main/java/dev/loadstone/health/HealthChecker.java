@@ -147,7 +147,7 @@ public interface HealthChecker extends OutlierDetector, AutoCloseable {
 
   /** Netty's non-blocking DNS resolver over NIO (the default event loops are NIO), made only for names. */
   static AddressResolverGroup<InetSocketAddress> dns() {
-    return new LiteralsFirst(new DnsAddressResolverGroup(
+    return new LiteralsFirst(() -> new DnsAddressResolverGroup(
         new DnsNameResolverBuilder().datagramChannelType(NioDatagramChannel.class).socketChannelType(NioSocketChannel.class)));
   }
 }

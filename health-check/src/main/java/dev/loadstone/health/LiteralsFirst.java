@@ -11,39 +11,62 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * A resolver group that answers IP literals ({@code 10.0.0.5}, {@code ::1}) itself, as Netty's DNS resolver
- * would (no query, no hostname), and hands every name to {@code names}, whose resolver for an event loop is
- * made only when that loop first meets a name. Backends given by address then never make a DNS resolver (and
- * its UDP socket) per event loop at their first connect. Closing this group closes {@code names}.
+ * would (no query, no hostname), and hands every name to the group {@code names} makes, when the first name
+ * comes, and whose resolver for an event loop is made only when that loop first meets a name. Backends given
+ * by address then never make a DNS resolver (and its UDP socket) per event loop at their first connect, nor
+ * the group at start-up. Closing this group closes that one.
  */
 public final class LiteralsFirst extends AddressResolverGroup<InetSocketAddress> {
-  private final AddressResolverGroup<InetSocketAddress> names;
+  private final Supplier<? extends AddressResolverGroup<InetSocketAddress>> makeNames;
+  private AddressResolverGroup<InetSocketAddress> names; // guarded by this; null until a name comes
+  private boolean closed; // guarded by this
 
-  public LiteralsFirst(AddressResolverGroup<InetSocketAddress> names) {
-    this.names = Objects.requireNonNull(names, "names");
+  public LiteralsFirst(Supplier<? extends AddressResolverGroup<InetSocketAddress>> names) {
+    this.makeNames = Objects.requireNonNull(names, "names");
   }
 
   @Override
   protected AddressResolver<InetSocketAddress> newResolver(EventExecutor executor) {
-    return new Resolver(executor, names);
+    return new Resolver(executor, this);
+  }
+
+  private AddressResolver<InetSocketAddress> names(EventExecutor executor) {
+    AddressResolverGroup<InetSocketAddress> g;
+    synchronized (this) {
+      if (closed) {
+        throw new IllegalStateException("resolver group closed");
+      }
+      if (names == null) {
+        names = makeNames.get(); // only makes the group: its resolvers are made per loop below, by getResolver
+      }
+      g = names;
+    }
+    return g.getResolver(executor);
   }
 
   @Override
   public void close() {
     super.close();
-    names.close();
+    synchronized (this) {
+      closed = true;
+      if (names != null) {
+        names.close();
+      }
+    }
   }
 
   private static final class Resolver extends AbstractAddressResolver<InetSocketAddress> {
     private final EventExecutor executor;
-    private final AddressResolverGroup<InetSocketAddress> names;
+    private final LiteralsFirst group;
 
-    Resolver(EventExecutor executor, AddressResolverGroup<InetSocketAddress> names) {
+    Resolver(EventExecutor executor, LiteralsFirst group) {
       super(executor, InetSocketAddress.class);
       this.executor = executor;
-      this.names = names;
+      this.group = group;
     }
 
     @Override
@@ -57,7 +80,7 @@ public final class LiteralsFirst extends AddressResolverGroup<InetSocketAddress>
       if (literal != null) {
         promise.setSuccess(literal);
       } else {
-        names.getResolver(executor).resolve(unresolved, promise);
+        group.names(executor).resolve(unresolved, promise);
       }
     }
 
@@ -67,7 +90,7 @@ public final class LiteralsFirst extends AddressResolverGroup<InetSocketAddress>
       if (literal != null) {
         promise.setSuccess(List.of(literal));
       } else {
-        names.getResolver(executor).resolveAll(unresolved, promise);
+        group.names(executor).resolveAll(unresolved, promise);
       }
     }
 

@@ -19,7 +19,12 @@ class LiteralsFirstTest {
   private final DefaultEventLoopGroup loops = new DefaultEventLoopGroup(1);
   private final EventLoop loop = loops.next();
   private final AtomicInteger made = new AtomicInteger();
-  private final LiteralsFirst group = new LiteralsFirst(new AddressResolverGroup<>() {
+  private final AtomicInteger groups = new AtomicInteger();
+  private final LiteralsFirst group = new LiteralsFirst(() -> new AddressResolverGroup<>() {
+    {
+      groups.incrementAndGet();
+    }
+
     @Override
     protected AddressResolver<InetSocketAddress> newResolver(EventExecutor executor) throws Exception {
       made.incrementAndGet(); // DefaultAddressResolverGroup's (blocking) resolver stands in for DNS here: /etc/hosts
@@ -47,6 +52,7 @@ class LiteralsFirstTest {
     assertThat(r.isResolved(v4)).isTrue();
     assertThat(r.isResolved(InetSocketAddress.createUnresolved("127.0.0.1", 1))).isFalse();
     assertThat(made).hasValue(0);
+    assertThat(groups).as("the name resolvers' group is not even made").hasValue(0);
   }
 
   @Test
@@ -57,5 +63,6 @@ class LiteralsFirstTest {
     assertThat(a.isUnresolved()).isFalse();
     assertThat(a.getAddress().isLoopbackAddress()).isTrue();
     assertThat(made).hasValue(1);
+    assertThat(groups).hasValue(1);
   }
 }

@@ -35,7 +35,7 @@ record Transport(boolean epoll, Class<? extends ServerSocketChannel> server, Cla
    * makes its DNS resolver only when it first meets a name, see {@link LiteralsFirst}).
    */
   AddressResolverGroup<InetSocketAddress> resolver() {
-    return new LiteralsFirst(new DnsAddressResolverGroup(new DnsNameResolverBuilder()
+    return new LiteralsFirst(() -> new DnsAddressResolverGroup(new DnsNameResolverBuilder()
         .datagramChannelType(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
         .socketChannelType(client)));
   }
