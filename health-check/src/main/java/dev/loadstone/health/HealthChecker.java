@@ -145,9 +145,9 @@ public interface HealthChecker extends OutlierDetector, AutoCloseable {
     return NioSocketChannel::new;
   }
 
-  /** Netty's non-blocking DNS resolver over NIO (the default event loops are NIO). */
+  /** Netty's non-blocking DNS resolver over NIO (the default event loops are NIO), made only for names. */
   static AddressResolverGroup<InetSocketAddress> dns() {
-    return new DnsAddressResolverGroup(
-        new DnsNameResolverBuilder().datagramChannelType(NioDatagramChannel.class).socketChannelType(NioSocketChannel.class));
+    return new LiteralsFirst(() -> new DnsAddressResolverGroup(
+        new DnsNameResolverBuilder().datagramChannelType(NioDatagramChannel.class).socketChannelType(NioSocketChannel.class)));
   }
 }

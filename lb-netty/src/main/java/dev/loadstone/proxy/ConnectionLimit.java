@@ -1,8 +1,11 @@
 package dev.loadstone.proxy;
 
 import io.netty.channel.Channel;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +21,7 @@ final class ConnectionLimit {
   private static final Logger log = LoggerFactory.getLogger(ConnectionLimit.class);
   /** File descriptors kept for everything else (listeners, logs, health checks, the JVM's own files). */
   static final int RESERVED_FDS = 64;
+  private static final Path LIMITS = Path.of("/proc/self/limits");
 
   private final int max;
   private final Listeners listeners;
@@ -31,10 +35,29 @@ final class ConnectionLimit {
 
   /** {@code max-connections 0}: half of the descriptor limit left after a reserve (each proxied client may hold a backend connection too). */
   static int auto() {
-    OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
-    long fds = os instanceof com.sun.management.UnixOperatingSystemMXBean
-        ? ((com.sun.management.UnixOperatingSystemMXBean) os).getMaxFileDescriptorCount() : 4096;
+    long fds = maxFileDescriptors();
     return (int) Math.max(1, Math.min(Integer.MAX_VALUE, (fds - RESERVED_FDS) / 2));
+  }
+
+  /**
+   * The process's descriptor limit: on Linux the soft limit in {@code /proc/self/limits}, the number the
+   * operating-system MXBean reports, read without the platform MBeans (their set-up, with the cgroup probing,
+   * took some 50 ms before the port was bound); elsewhere the MXBean's, or 4096 without one.
+   */
+  static long maxFileDescriptors() {
+    try {
+      for (String line : Files.readAllLines(LIMITS)) {
+        if (line.startsWith("Max open files")) {
+          String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
+          return soft.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(soft);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // not Linux, or a format this does not know: ask the MXBean
+    }
+    OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+    return os instanceof com.sun.management.UnixOperatingSystemMXBean
+        ? ((com.sun.management.UnixOperatingSystemMXBean) os).getMaxFileDescriptorCount() : 4096;
   }
 
   static ConnectionLimit of(ProxyConfig config, Listeners listeners) {

@@ -33,6 +33,7 @@ public final class Main {
   private dev.loadstone.proxy.discovery.DnsDiscovery discovery; // null without backend-dns / backend-srv
   private dev.loadstone.proxy.scaling.ScalingService scaling; // null without a scaling: section
   private volatile ProxyServer running; // for SIGUSR1
+  private Thread warmup; // null unless main() started one
 
   public Main() {
     this(new PrintWriter(System.out, true), new PrintWriter(System.err, true), true);
@@ -45,7 +46,23 @@ public final class Main {
   }
 
   public static void main(String[] args) {
-    System.exit(run(args, new Main()));
+    nettyDefaults();
+    Main main = new Main();
+    main.warmup = Warmup.start(); // while the flags and the config file are read
+    System.exit(run(args, main));
+  }
+
+  /**
+   * Netty's JFR events (buffer allocator chunks): off unless {@code -Dio.netty.jfr.enabled=true}, since the first
+   * one to be created sets up JFR's event metadata, some 150 ms of the start even when no recording runs.
+   */
+  static final String NETTY_JFR = "io.netty.jfr.enabled";
+
+  /** Sets Netty's system properties that the proxy defaults differently, unless the command line set them. */
+  static void nettyDefaults() {
+    if (System.getProperty(NETTY_JFR) == null) {
+      System.setProperty(NETTY_JFR, "false");
+    }
   }
 
   /**
@@ -126,6 +143,7 @@ public final class Main {
       });
     }
     ProxyConfig cfg = settings().toConfig();
+    Warmup.await(warmup); // before this thread meets Netty and Micrometer (see Warmup)
     BackendPool pool = ProxyServer.newPool(cfg); // configured backends serve UP from the first second; checks start at once
     ops = ProxyOperations.create(pool, cfg, token(cfg));
     try {

@@ -11,7 +11,6 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.ServerSocketChannel;
-import io.netty.resolver.dns.DnsAddressResolverGroup;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
@@ -44,7 +43,7 @@ public final class ProxyServer implements AutoCloseable {
   private final ProxyContext context;
   private final boolean epoll;
   private final String transportName;
-  private final DnsAddressResolverGroup resolver;
+  private final io.netty.resolver.AddressResolverGroup<InetSocketAddress> resolver;
   private final Class<? extends ServerSocketChannel> serverChannelType;
   private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
   private final AccessLog accessLog; // null: off

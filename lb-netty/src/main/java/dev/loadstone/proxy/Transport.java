@@ -1,5 +1,6 @@
 package dev.loadstone.proxy;
 
+import dev.loadstone.health.LiteralsFirst;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -20,9 +21,11 @@ import io.netty.channel.uring.IoUringDatagramChannel;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
+import io.netty.resolver.AddressResolverGroup;
 import io.netty.resolver.dns.DnsAddressResolverGroup;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
@@ -102,11 +105,16 @@ record Transport(Kind kind, Class<? extends ServerSocketChannel> server, Class<?
   }
 
   /**
-   * Backend names resolved without blocking an event loop (IP literals and /etc/hosts need no query). Under
-   * io_uring the queries run on one epoll (or NIO) thread of their own: Netty 4.2.18's io_uring datagram channel
-   * leaks its pending receive buffer when it closes. Closing the group stops that thread.
+   * Backend names resolved without blocking an event loop (IP literals and /etc/hosts need no query; a loop
+   * makes its DNS resolver only when it first meets a name, see {@link LiteralsFirst}). Under io_uring the
+   * queries run on one epoll (or NIO) thread of their own: Netty 4.2.18's io_uring datagram channel leaks its
+   * pending receive buffer when it closes. Closing the group stops that thread.
    */
-  DnsAddressResolverGroup resolver() {
+  AddressResolverGroup<InetSocketAddress> resolver() {
+    return new LiteralsFirst(this::dnsResolver);
+  }
+
+  private DnsAddressResolverGroup dnsResolver() {
     if (kind != Kind.IO_URING) {
       return new DnsAddressResolverGroup(new DnsNameResolverBuilder().datagramChannelType(datagram).socketChannelType(client));
     }

@@ -40,7 +40,7 @@ final class ChildProxy implements AutoCloseable {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(jvmArgs);
-    cmd.add("-Dlogback.configurationFile=logback.xml"); // the production config (stderr), not the tests'
+    cmd.add("-Dloadstone.logging=defaults"); // the production config (stderr), not the tests'
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(Main.class.getName());

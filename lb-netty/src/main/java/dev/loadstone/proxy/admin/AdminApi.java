@@ -193,14 +193,14 @@ final class AdminApi {
 
   static Response json(HttpResponseStatus status, JsonNode node) {
     try {
-      return new Response(status, JSON_TYPE, (BackendView.JSON.writeValueAsString(node) + "\n").getBytes(StandardCharsets.UTF_8));
+      return new Response(status, JSON_TYPE, (AdminJson.JSON.writeValueAsString(node) + "\n").getBytes(StandardCharsets.UTF_8));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a tree always serializes", e);
     }
   }
 
   static Response error(HttpResponseStatus status, String field, String message) {
-    ObjectNode n = BackendView.JSON.createObjectNode();
+    ObjectNode n = AdminJson.JSON.createObjectNode();
     n.put("error", message);
     n.put("field", field);
     return json(status, n);

@@ -1,6 +1,5 @@
 package dev.loadstone.proxy.admin;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loadstone.health.CheckResult;
@@ -16,8 +15,6 @@ import java.util.Optional;
  * ({@code source}), its recent rates by status class and p95, and (for the status page) its last minutes.
  */
 final class BackendView {
-  static final ObjectMapper JSON = new ObjectMapper();
-
   private final PoolAdmin admin;
   private final ProxyMetrics metrics;
   private final HealthChecker checker; // may be null
@@ -31,7 +28,7 @@ final class BackendView {
   }
 
   ObjectNode backend(BackendState s) {
-    ObjectNode n = JSON.createObjectNode();
+    ObjectNode n = AdminJson.JSON.createObjectNode();
     n.put("id", s.id());
     n.put("address", s.backend().address());
     n.put("weight", s.weight());
@@ -85,7 +82,7 @@ final class BackendView {
 
   /** Everything the status page shows: the proxy, then each backend with its last {@code historySeconds}. */
   ObjectNode status(PoolSnapshot snapshot, int historySeconds) {
-    ObjectNode n = JSON.createObjectNode();
+    ObjectNode n = AdminJson.JSON.createObjectNode();
     n.put("version", ServerStatus.VERSION);
     n.put("algorithm", server.algorithm());
     ArrayNode listeners = n.putArray("listeners");

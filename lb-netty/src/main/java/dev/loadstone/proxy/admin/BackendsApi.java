@@ -33,7 +33,7 @@ final class BackendsApi {
     if (seg.isEmpty()) {
       AdminApi.allow(method, "GET", "POST");
       if (method.equals(HttpMethod.GET)) {
-        ArrayNode arr = BackendView.JSON.createArrayNode();
+        ArrayNode arr = AdminJson.JSON.createArrayNode();
         for (BackendState s : admin.pool().snapshot().all()) {
           arr.add(view.backend(s));
         }
@@ -92,7 +92,7 @@ final class BackendsApi {
     CompletableFuture<Void> f = admin.remove(id);
     BackendState now = admin.pool().snapshot().get(id);
     if (now == null && f.isDone() && !f.isCompletedExceptionally()) {
-      ObjectNode n = BackendView.JSON.createObjectNode();
+      ObjectNode n = AdminJson.JSON.createObjectNode();
       n.put("id", id);
       n.put("address", before.backend().address());
       n.put("removed", true);
@@ -162,7 +162,7 @@ final class BackendsApi {
     String text = body.toString(StandardCharsets.UTF_8);
     JsonNode doc;
     try {
-      doc = text.isBlank() ? null : BackendView.JSON.readTree(text);
+      doc = text.isBlank() ? null : AdminJson.JSON.readTree(text);
     } catch (JsonProcessingException e) {
       throw new AdminApi.BadInput(HttpResponseStatus.BAD_REQUEST, "body",
           "body: invalid JSON (" + e.getOriginalMessage() + ") (expected: a JSON object)");

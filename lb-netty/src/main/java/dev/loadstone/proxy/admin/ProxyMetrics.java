@@ -64,7 +64,9 @@ public final class ProxyMetrics implements HealthObserver {
   private volatile java.util.function.LongSupplier acceptErrors = () -> 0;
   private volatile java.util.function.IntSupplier queueSize = () -> 0;
 
-  private ProxyMetrics(PrometheusMeterRegistry registry, BackendPool pool, Ticker ticker, List<Duration> buckets) {
+  private boolean jvmBound; // guarded by this
+
+  private ProxyMetrics(PrometheusMeterRegistry registry, BackendPool pool, Ticker ticker, List<Duration> buckets, boolean jvmNow) {
     this.registry = registry;
     JvmAndProcess.filters(registry);
     this.pool = pool;
@@ -106,7 +108,9 @@ public final class ProxyMetrics implements HealthObserver {
         .description("Backends taking new requests").register(registry);
     pool.addListener((before, now) -> sync(now));
     sync(pool.snapshot());
-    JvmAndProcess.bind(registry, binders);
+    if (jvmNow) {
+      bindJvmAndProcess();
+    }
   }
 
   /** Metrics over a new Prometheus registry, following the pool's membership, with the default latency buckets. */
@@ -116,11 +120,28 @@ public final class ProxyMetrics implements HealthObserver {
 
   /** Metrics with these response-time bucket bounds (increasing). */
   public static ProxyMetrics create(BackendPool pool, List<Duration> latencyBuckets) {
-    return new ProxyMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), pool, pool.ticker(), latencyBuckets);
+    return new ProxyMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), pool, pool.ticker(), latencyBuckets, true);
+  }
+
+  /**
+   * Metrics whose JVM, process and Netty allocator meters are bound by {@link #bindJvmAndProcess()} (or the
+   * first {@link #scrape()}): {@link ProxyOperations#start()} binds them once the proxy listens, since binding
+   * them (the platform MXBeans, a GC listener) is a tenth of a second that the proxy's first request need not wait.
+   */
+  static ProxyMetrics createBindingJvmLater(BackendPool pool, List<Duration> latencyBuckets) {
+    return new ProxyMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), pool, pool.ticker(), latencyBuckets, false);
+  }
+
+  /** Binds Micrometer's JVM, process and Netty allocator meters ({@link JvmAndProcess}), once. */
+  public synchronized void bindJvmAndProcess() {
+    if (!jvmBound) {
+      jvmBound = true;
+      JvmAndProcess.bind(registry, binders);
+    }
   }
 
   static ProxyMetrics create(BackendPool pool, Ticker ticker) {
-    return new ProxyMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), pool, ticker, ProxyConfig.DEFAULT_LATENCY_BUCKETS);
+    return new ProxyMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), pool, ticker, ProxyConfig.DEFAULT_LATENCY_BUCKETS, true);
   }
 
   /** Where the access log's dropped lines and the listener's accept errors are counted (the running proxy's). */
@@ -135,7 +156,7 @@ public final class ProxyMetrics implements HealthObserver {
   }
 
   /** Stops the binders that hold resources (the GC listener). */
-  public void close() {
+  public synchronized void close() {
     for (AutoCloseable b : binders) {
       try {
         b.close();
@@ -151,6 +172,7 @@ public final class ProxyMetrics implements HealthObserver {
 
   /** The Prometheus text exposition of every meter. */
   public String scrape() {
+    bindJvmAndProcess(); // a no-op once bound
     return registry.scrape();
   }
 

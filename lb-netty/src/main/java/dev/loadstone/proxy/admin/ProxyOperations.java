@@ -36,7 +36,7 @@ public final class ProxyOperations implements AutoCloseable {
     this.pool = Objects.requireNonNull(pool, "pool");
     AdminServer.checkExposure(adminAddress == null ? AdminServer.DEFAULT_ADDRESS : adminAddress, token); // before any thread starts
     this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    this.metrics = ProxyMetrics.create(pool, latencyBuckets);
+    this.metrics = ProxyMetrics.createBindingJvmLater(pool, latencyBuckets); // bound by start()
     this.checker = new LiveHealthChecker(health, s -> {
       HealthChecker.Builder hb = HealthChecker.builder(pool, group).settings(s).observer(metrics);
       return (backendTls == null ? hb : hb.tls(backendTls)).build();
@@ -113,8 +113,12 @@ public final class ProxyOperations implements AutoCloseable {
     return feed;
   }
 
-  /** Binds the admin server (unless {@link #bindAdmin()} did) and starts health checks (the pool's backends at once). */
+  /**
+   * Binds the admin server (unless {@link #bindAdmin()} did), the JVM and process meters, and starts health
+   * checks (the pool's backends at once).
+   */
   public ProxyOperations start() throws InterruptedException {
+    metrics.bindJvmAndProcess(); // after the proxy's port is bound (Main): its first request does not wait for this
     try {
       server.bind();
     } catch (RuntimeException | InterruptedException e) {

@@ -179,6 +179,21 @@ class ProxyMetricsTest {
   }
 
   @Test
+  void jvmMetersBoundLaterAreThereFromTheFirstScrape() {
+    ProxyMetrics later = ProxyMetrics.createBindingJvmLater(pool, ProxyConfig.DEFAULT_LATENCY_BUCKETS);
+    try {
+      assertThat(later.registry().find("jvm.memory.used").meters()).isEmpty();
+      assertThat(later.registry().find("loadstone.proxy.connections").counter()).isNotNull();
+      assertThat(PrometheusText.parse(later.scrape()).keySet()).anyMatch(k -> k.startsWith("jvm_memory_used_bytes{area=\"heap\""));
+      int meters = later.registry().getMeters().size();
+      later.bindJvmAndProcess(); // start() after that scrape: bound once only
+      assertThat(later.registry().getMeters()).hasSize(meters);
+    } finally {
+      later.close();
+    }
+  }
+
+  @Test
   void theHistoryHasOneSamplePerSecondWithRateAndP95() {
     metrics.sample();
     for (int i = 0; i < 20; i++) {

@@ -36,7 +36,7 @@ final class ProxyProcess implements AutoCloseable {
   private ProxyProcess(List<String> prefix, List<String> args) throws Exception {
     List<String> cmd = new ArrayList<>(prefix);
     cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
-        "-Dlogback.configurationFile=logback.xml", "-cp", System.getProperty("java.class.path"), "dev.loadstone.proxy.Main"));
+        "-Dloadstone.logging=defaults", "-cp", System.getProperty("java.class.path"), "dev.loadstone.proxy.Main"));
     cmd.addAll(args);
     process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     reader = new Thread(() -> {
