@@ -59,11 +59,7 @@ record Transport(Kind kind, Class<? extends ServerSocketChannel> server, Class<?
   }
 
   static Transport choose(Kind wanted) {
-    // max-connections stops accepting by turning autoRead off on the listener; a multishot accept stays armed
-    // and would take one more client, so io_uring accepts one connection per submission (unless told otherwise).
-    if (System.getProperty("io.netty.iouring.acceptMultiShotEnabled") == null) {
-      System.setProperty("io.netty.iouring.acceptMultiShotEnabled", "false");
-    }
+    ioUringDefaults();
     switch (wanted) {
       case EPOLL:
         if (!Epoll.isAvailable()) {
@@ -82,6 +78,17 @@ record Transport(Kind kind, Class<? extends ServerSocketChannel> server, Class<?
           return new Transport(Kind.IO_URING, IoUringServerSocketChannel.class, IoUringSocketChannel.class, IoUringDatagramChannel.class);
         }
         return Epoll.isAvailable() ? epoll() : nio();
+    }
+  }
+
+  /**
+   * Before io_uring's classes initialize (they read it once): max-connections stops accepting by turning autoRead
+   * off on the listener, but a multishot accept stays armed and would take one more client, so io_uring accepts
+   * one connection per submission (unless {@code -Dio.netty.iouring.acceptMultiShotEnabled} says otherwise).
+   */
+  static void ioUringDefaults() {
+    if (System.getProperty("io.netty.iouring.acceptMultiShotEnabled") == null) {
+      System.setProperty("io.netty.iouring.acceptMultiShotEnabled", "false");
     }
   }
 

@@ -6,6 +6,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.uring.IoUring;
+import java.net.InetAddress;
 import java.time.Duration;
 
 /**
@@ -23,6 +25,9 @@ import java.time.Duration;
 final class Warmup {
   private static final String[] CLASSES = {
     "io.netty.channel.MultiThreadIoEventLoopGroup",
+    "io.netty.channel.uring.IoUringIoHandler",
+    "io.netty.channel.uring.IoUringServerSocketChannel",
+    "io.netty.channel.uring.IoUringSocketChannel",
     "io.netty.channel.epoll.EpollIoHandler",
     "io.netty.channel.epoll.EpollServerSocketChannel",
     "io.netty.channel.epoll.EpollSocketChannel",
@@ -64,7 +69,14 @@ final class Warmup {
 
   private static void run() {
     try {
-      Epoll.isAvailable(); // the native library, as Transport.choose would load it
+      // java.net first: loading a native transport holds the JDK's native-library lock while its JNI_OnLoad
+      // initializes InetAddress, and InetAddress's own initializer (on the main thread, for the flags' addresses)
+      // loads a library too: the two threads, each holding what the other waits for, would never go on.
+      InetAddress.getLoopbackAddress();
+      Transport.ioUringDefaults(); // before io_uring's classes read it
+      if (!IoUring.isAvailable()) { // the native library, as Transport.choose would load it
+        Epoll.isAvailable();
+      }
       ByteBufAllocator.DEFAULT.buffer(16).release();
       ClassLoader loader = Warmup.class.getClassLoader();
       for (String name : CLASSES) {
